@@ -1,0 +1,53 @@
+//! `Backend`: what the router needs to know about one database.
+//!
+//! `RwPool<DB>` is generic; everything that differs between SQLite and a primary/replica server
+//! lives behind this trait: the SQL grammar the classifier parses with, how the writer and the
+//! readers are opened, how to ask a connection whether it is inside a transaction, and which
+//! error means "a reader refused a write". SQLite is the implementation in this crate.
+
+use futures_core::future::BoxFuture;
+use sqlx::{Connection, Database, Error, SqlStr};
+
+use crate::classify::Grammar;
+
+/// The connect options type of `DB`.
+pub type ConnectOptionsOf<DB> = <<DB as Database>::Connection as Connection>::Options;
+
+/// A database `RwPool` can route for.
+pub trait Backend: Database + Sized {
+    /// Backend-specific pool settings (for SQLite: the pragmas applied to every connection).
+    type Settings: Clone + std::fmt::Debug + Send + Sync + 'static;
+
+    /// The settings used when the caller sets none.
+    fn default_settings() -> Self::Settings;
+
+    /// The grammar the classifier parses this database's SQL with.
+    fn grammar() -> &'static Grammar;
+
+    /// Options for the one writer connection, from the caller's options.
+    fn writer_options(settings: &Self::Settings, base: &ConnectOptionsOf<Self>)
+        -> ConnectOptionsOf<Self>;
+
+    /// Options for reader connections, or `None` when the database can only be reached through
+    /// one connection (an in-memory SQLite database): then every statement uses the writer.
+    fn reader_options(
+        settings: &Self::Settings,
+        base: &ConnectOptionsOf<Self>,
+    ) -> Option<ConnectOptionsOf<Self>>;
+
+    /// The statement that begins a writer transaction, or `None` for the driver's default.
+    fn begin_statement(settings: &Self::Settings) -> Option<SqlStr>;
+
+    /// Whether `conn` is inside a transaction now.
+    fn in_transaction(conn: &mut Self::Connection) -> BoxFuture<'_, Result<bool, Error>>;
+
+    /// Roll back whatever transaction `conn` is in.
+    fn rollback(conn: &mut Self::Connection) -> BoxFuture<'_, Result<(), Error>>;
+
+    /// `true` if `err` is a reader refusing to write, so the statement wrote nothing and may be
+    /// run again on the writer.
+    fn is_read_only_refusal(err: &Error) -> bool;
+
+    /// A copy of bound arguments, kept so a refused read can be retried on the writer.
+    fn clone_arguments(arguments: &Self::Arguments) -> Self::Arguments;
+}

@@ -1,0 +1,175 @@
+//! `VerdictCache`: classified verdicts by SQL text, bounded by bytes.
+//!
+//! Parsing costs 6–33 µs a statement; a cache hit costs a hash and an uncontended lock. The
+//! cache is sharded so tasks on different cores rarely meet on one lock, and each shard keeps
+//! two generations: when the hot map passes its byte budget it becomes the cold one and the old
+//! cold map is dropped. A hit in the cold map moves the entry back to the hot one, so the
+//! statements an application repeats stay cached while one-off statements age out in O(1),
+//! without per-entry bookkeeping.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use crate::classify::Verdict;
+
+const SHARDS: usize = 16;
+/// Map entry overhead beyond the key's bytes (key pointer and length, verdict, hash slot).
+const ENTRY_OVERHEAD: usize = 48;
+
+pub(crate) struct VerdictCache {
+    shards: Box<[Mutex<Shard>]>,
+    hasher: RandomState,
+    shard_budget: usize,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+#[derive(Default)]
+struct Shard {
+    hot: HashMap<Box<str>, Verdict>,
+    cold: HashMap<Box<str>, Verdict>,
+    hot_bytes: usize,
+    cold_bytes: usize,
+}
+
+impl VerdictCache {
+    /// A cache using at most about `max_bytes` (two generations of half that each).
+    pub(crate) fn new(max_bytes: usize) -> Self {
+        VerdictCache {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            hasher: RandomState::new(),
+            shard_budget: (max_bytes / SHARDS / 2).max(1),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    fn shard(&self, sql: &str) -> &Mutex<Shard> {
+        let index = self.hasher.hash_one(sql) as usize % SHARDS;
+        &self.shards[index]
+    }
+
+    /// The cached verdict for `sql`, or `classify` it and remember the answer.
+    pub(crate) fn get_or_insert(&self, sql: &str, classify: impl FnOnce() -> Verdict) -> Verdict {
+        let shard = self.shard(sql);
+        if let Some(verdict) = lock(shard).get(sql, self.shard_budget) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return verdict;
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        // Classify outside the lock: a slow parse must not stall hits on the same shard.
+        let verdict = classify();
+        lock(shard).insert(sql.into(), verdict, self.shard_budget);
+        verdict
+    }
+
+    /// Replace the verdict for `sql` (a reader refused it, so it now belongs on the writer).
+    pub(crate) fn overwrite(&self, sql: &str, verdict: Verdict) {
+        lock(self.shard(sql)).insert(sql.into(), verdict, self.shard_budget);
+    }
+
+    pub(crate) fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    /// Entries and approximate bytes held now.
+    pub(crate) fn size(&self) -> (usize, usize) {
+        self.shards.iter().fold((0, 0), |(n, b), shard| {
+            let s = lock(shard);
+            (n + s.hot.len() + s.cold.len(), b + s.hot_bytes + s.cold_bytes)
+        })
+    }
+}
+
+/// A poisoned shard only means a panic elsewhere while it was held; its maps are still valid.
+fn lock(shard: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
+    shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shard {
+    fn get(&mut self, sql: &str, budget: usize) -> Option<Verdict> {
+        if let Some(verdict) = self.hot.get(sql) {
+            return Some(*verdict);
+        }
+        let (key, verdict) = self.cold.remove_entry(sql)?;
+        self.cold_bytes -= cost(&key);
+        self.insert(key, verdict, budget);
+        Some(verdict)
+    }
+
+    fn insert(&mut self, key: Box<str>, verdict: Verdict, budget: usize) {
+        let bytes = cost(&key);
+        if let Some(old) = self.cold.remove(&key) {
+            let _ = old;
+            self.cold_bytes -= bytes;
+        }
+        if self.hot.insert(key, verdict).is_none() {
+            self.hot_bytes += bytes;
+        }
+        if self.hot_bytes > budget {
+            self.cold = std::mem::take(&mut self.hot);
+            self.cold_bytes = std::mem::take(&mut self.hot_bytes);
+        }
+    }
+}
+
+fn cost(key: &str) -> usize {
+    key.len() + ENTRY_OVERHEAD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::TxnEffect;
+    use crate::route::{Reason, Route};
+
+    fn verdict() -> Verdict {
+        Verdict { route: Route::reader(Reason::Query), txn: TxnEffect::None }
+    }
+
+    #[test]
+    fn repeated_statements_are_classified_once() {
+        let cache = VerdictCache::new(1 << 20);
+        let mut parses = 0;
+        for _ in 0..10 {
+            cache.get_or_insert("SELECT 1", || {
+                parses += 1;
+                verdict()
+            });
+        }
+        assert_eq!(parses, 1);
+        assert_eq!((cache.hits(), cache.misses()), (9, 1));
+    }
+
+    #[test]
+    fn memory_stays_within_budget_for_distinct_statements() {
+        let budget = 64 * 1024;
+        let cache = VerdictCache::new(budget);
+        for i in 0..100_000 {
+            cache.get_or_insert(&format!("SELECT * FROM t WHERE id = {i}"), verdict);
+        }
+        let (_, bytes) = cache.size();
+        // Each shard may exceed its half-budget by one entry before it rotates.
+        assert!(bytes <= budget + SHARDS * 2 * 100, "cache holds {bytes} bytes");
+    }
+
+    #[test]
+    fn a_repeated_statement_survives_rotation() {
+        let cache = VerdictCache::new(16 * 1024);
+        let mut parses = 0;
+        for i in 0..20_000 {
+            cache.get_or_insert(&format!("SELECT {i}"), verdict);
+            cache.get_or_insert("SELECT hot", || {
+                parses += 1;
+                verdict()
+            });
+        }
+        assert_eq!(parses, 1);
+    }
+}

@@ -1,0 +1,93 @@
+//! `RwPoolError`: the errors the pool itself raises, carried in `sqlx::Error::Database`.
+//!
+//! Callers already match on `sqlx::Error`; these arrive as a database error whose `code()` names
+//! the condition and whose message says what to do. Downcast with
+//! `err.as_database_error().and_then(|e| e.try_downcast_ref::<RwPoolError>())`.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+
+use sqlx::error::{DatabaseError, ErrorKind};
+
+/// What went wrong, for callers that branch on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RwErrorKind {
+    /// The task's transaction (begun with `BEGIN` through the pool) sat idle past the configured
+    /// timeout and was rolled back.
+    TransactionAbandoned,
+    /// The task already holds the writer (an open `Transaction` or an acquired writer
+    /// connection) and asked for it again, which would wait forever.
+    WriterHeldByThisTask,
+    /// Waiting for the writer took longer than the acquire timeout.
+    WriterTimedOut,
+}
+
+impl RwErrorKind {
+    fn code(self) -> &'static str {
+        match self {
+            RwErrorKind::TransactionAbandoned => "SQLX_RW_TRANSACTION_ABANDONED",
+            RwErrorKind::WriterHeldByThisTask => "SQLX_RW_WRITER_HELD_BY_THIS_TASK",
+            RwErrorKind::WriterTimedOut => "SQLX_RW_WRITER_TIMED_OUT",
+        }
+    }
+}
+
+/// An error raised by the pool rather than by the database.
+#[derive(Debug)]
+pub struct RwPoolError {
+    kind: RwErrorKind,
+    message: String,
+}
+
+/// A pool error of `kind`, as the `sqlx::Error` callers receive.
+pub(crate) fn pool_error(kind: RwErrorKind, message: impl Into<String>) -> sqlx::Error {
+    sqlx::Error::Database(Box::new(RwPoolError { kind, message: message.into() }))
+}
+
+impl RwPoolError {
+    /// Which condition this is.
+    pub fn kind(&self) -> RwErrorKind {
+        self.kind
+    }
+
+    /// The [`RwPoolError`] inside `err`, if it is one.
+    pub fn of(err: &sqlx::Error) -> Option<&RwPoolError> {
+        err.as_database_error()?.try_downcast_ref::<RwPoolError>()
+    }
+}
+
+impl fmt::Display for RwPoolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for RwPoolError {}
+
+impl DatabaseError for RwPoolError {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(self.kind.code()))
+    }
+
+    fn as_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn StdError + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn StdError + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Other
+    }
+}

@@ -1,0 +1,213 @@
+//! `Executor` and `Acquire` for `&RwPool`: how `sqlx::query(..).fetch_all(&pool)` and friends
+//! reach the right connection.
+//!
+//! sqlx's `Execute::sql` consumes the query, so each call first moves the SQL, arguments and
+//! persistence flag out into a [`Routed`] carrier, classifies the SQL, and hands the carrier to
+//! the chosen connection. The caller's SQL text and arguments are what run; only a plain
+//! `BEGIN` is replaced by the configured begin statement.
+
+use either::Either;
+use futures_core::future::BoxFuture;
+use futures_core::stream::BoxStream;
+use futures_util::StreamExt;
+use sqlx::error::BoxDynError;
+use sqlx::pool::PoolConnection;
+use sqlx::{Acquire, Database, Error, Execute, Executor, SqlStr, Transaction};
+
+use crate::backend::Backend;
+use crate::owner::Owner;
+use crate::pool::RwPool;
+
+/// A query taken apart: what actually runs on the chosen connection.
+struct Routed<DB: Database> {
+    sql: SqlStr,
+    arguments: Option<DB::Arguments>,
+    persistent: bool,
+}
+
+impl<DB: Database> Execute<'_, DB> for Routed<DB> {
+    fn sql(self) -> SqlStr {
+        self.sql
+    }
+
+    fn statement(&self) -> Option<&DB::Statement> {
+        // A prepared statement belongs to the connection that prepared it; the chosen
+        // connection prepares (and caches) its own from the SQL.
+        None
+    }
+
+    fn take_arguments(&mut self) -> Result<Option<DB::Arguments>, BoxDynError> {
+        Ok(self.arguments.take())
+    }
+
+    fn persistent(&self) -> bool {
+        self.persistent
+    }
+}
+
+/// The parts of a caller's query, taken before it is consumed.
+struct Parts<DB: Database> {
+    sql: SqlStr,
+    arguments: Option<DB::Arguments>,
+    persistent: bool,
+}
+
+impl<DB: Database> Parts<DB> {
+    fn take<'q, E: Execute<'q, DB>>(mut query: E) -> Result<Self, Error> {
+        let arguments = query.take_arguments().map_err(Error::Encode)?;
+        let persistent = query.persistent();
+        Ok(Parts { sql: query.sql(), arguments, persistent })
+    }
+}
+
+impl<'p, DB: Backend> Executor<'p> for &'_ RwPool<DB>
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    type Database = DB;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> BoxStream<'e, Result<Either<DB::QueryResult, DB::Row>, Error>>
+    where
+        'p: 'e,
+        E: 'q + Execute<'q, DB>,
+    {
+        let pool = self.clone();
+        let parts = Parts::take(query);
+        Box::pin(async_stream::try_stream! {
+            let Parts { sql, mut arguments, persistent } = parts?;
+            let owner = Owner::current();
+            let verdict = pool.verdict(sql.as_str());
+            let mut lease = pool.lease(&verdict, owner).await?;
+            let mut spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
+            let run_sql = pool.rewrite(sql, &verdict);
+            loop {
+                pool.arm(&mut lease, &verdict);
+                let mut yielded = false;
+                let mut failure = None;
+                {
+                    let routed = Routed { sql: run_sql.clone(), arguments: arguments.take(), persistent };
+                    let mut results = lease.conn().fetch_many(routed);
+                    while let Some(item) = results.next().await {
+                        match item {
+                            Ok(item) => {
+                                yielded = true;
+                                yield item;
+                            }
+                            Err(error) => {
+                                failure = Some(error);
+                                break;
+                            }
+                        }
+                    }
+                }
+                if let Some(error) = &failure {
+                    if lease.is_reader() && !yielded && DB::is_read_only_refusal(error) {
+                        pool.heal(run_sql.as_str());
+                        arguments = spare.take();
+                        lease = pool.writer_lease(owner).await?;
+                        continue;
+                    }
+                }
+                pool.finish(lease, &verdict, failure.is_none(), owner).await?;
+                if let Some(error) = failure {
+                    Err(error)?;
+                }
+                break;
+            }
+        })
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<DB::Row>, Error>>
+    where
+        'p: 'e,
+        E: 'q + Execute<'q, DB>,
+    {
+        let pool = self.clone();
+        let parts = Parts::take(query);
+        Box::pin(async move {
+            let Parts { sql, mut arguments, persistent } = parts?;
+            let owner = Owner::current();
+            let verdict = pool.verdict(sql.as_str());
+            let mut lease = pool.lease(&verdict, owner).await?;
+            let mut spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
+            let run_sql = pool.rewrite(sql, &verdict);
+            loop {
+                pool.arm(&mut lease, &verdict);
+                let routed = Routed { sql: run_sql.clone(), arguments: arguments.take(), persistent };
+                let result = lease.conn().fetch_optional(routed).await;
+                if let Err(error) = &result {
+                    if lease.is_reader() && DB::is_read_only_refusal(error) {
+                        pool.heal(run_sql.as_str());
+                        arguments = spare.take();
+                        lease = pool.writer_lease(owner).await?;
+                        continue;
+                    }
+                }
+                pool.finish(lease, &verdict, result.is_ok(), owner).await?;
+                return result;
+            }
+        })
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: SqlStr,
+        parameters: &'e [DB::TypeInfo],
+    ) -> BoxFuture<'e, Result<DB::Statement, Error>>
+    where
+        'p: 'e,
+    {
+        let pool = self.clone();
+        Box::pin(async move {
+            let verdict = pool.verdict(sql.as_str());
+            // Preparing runs nothing, so the lease is returned as it was taken.
+            let mut lease = pool.lease(&verdict, Owner::current()).await?;
+            lease.conn().prepare_with(sql, parameters).await
+        })
+    }
+
+    fn describe<'e>(self, sql: SqlStr) -> BoxFuture<'e, Result<sqlx::Describe<DB>, Error>>
+    where
+        'p: 'e,
+    {
+        let pool = self.clone();
+        Box::pin(async move {
+            let verdict = pool.verdict(sql.as_str());
+            let mut lease = pool.lease(&verdict, Owner::current()).await?;
+            lease.conn().describe(sql).await
+        })
+    }
+}
+
+/// A copy of the arguments for a statement sent to a reader, in case the reader refuses it
+/// as a write and it must run again on the writer.
+fn spare_arguments<DB: Backend>(
+    on_reader: bool,
+    arguments: &Option<DB::Arguments>,
+) -> Option<DB::Arguments> {
+    if on_reader {
+        arguments.as_ref().map(DB::clone_arguments)
+    } else {
+        None
+    }
+}
+
+/// `acquire()` hands out the writer (arbitrary SQL may write); `begin()` begins a write
+/// transaction. This is what `sqlx::migrate!().run(&pool)` uses.
+impl<'a, DB: Backend> Acquire<'a> for &'_ RwPool<DB> {
+    type Database = DB;
+    type Connection = PoolConnection<DB>;
+
+    fn acquire(self) -> BoxFuture<'static, Result<PoolConnection<DB>, Error>> {
+        let pool = self.clone();
+        Box::pin(async move { pool.acquire().await })
+    }
+
+    fn begin(self) -> BoxFuture<'static, Result<Transaction<'a, DB>, Error>> {
+        let pool = self.clone();
+        Box::pin(async move { pool.begin().await })
+    }
+}

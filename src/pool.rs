@@ -1,0 +1,436 @@
+//! `RwPool`: the pool callers hold. It owns the readers, the writer and the verdict cache, and
+//! decides, statement by statement, which connection runs what.
+
+use std::fmt;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use sqlx::pool::{PoolConnection, PoolOptions};
+use sqlx::{Error, Pool, Sqlite, SqlSafeStr, SqlStr, Transaction};
+
+use crate::backend::{Backend, ConnectOptionsOf};
+use crate::cache::VerdictCache;
+use crate::classify::{classify, TxnEffect, Verdict};
+use crate::options::RwPoolOptions;
+use crate::owner::Owner;
+use crate::route::{Reason, Route, Target};
+use crate::stats::{bump, Counters, Stats};
+use crate::writer::{PinAccess, PinnedUse, Turn, Writer};
+
+/// A pool with one writer connection and read-only reader connections, routing every
+/// statement by its SQL.
+///
+/// `&RwPool` implements sqlx's [`Executor`](sqlx::Executor) and [`Acquire`](sqlx::Acquire), so
+/// it takes the place of a `&SqlitePool` without changes to query code. Cloning is cheap (an
+/// `Arc`); all clones share the same connections.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let dir = tempfile::tempdir().unwrap();
+/// let pool = sqlx_rw::SqliteRwPool::connect_with(
+///     sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("app.db")),
+/// )
+/// .await?;
+///
+/// sqlx::query("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)").execute(&pool).await?;
+/// sqlx::query("INSERT INTO users (name) VALUES (?)").bind("ada").execute(&pool).await?;
+/// let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = 1")
+///     .fetch_one(&pool)
+///     .await?;
+/// assert_eq!(name, "ada");
+///
+/// let mut tx = pool.begin().await?; // BEGIN IMMEDIATE on the writer
+/// sqlx::query("UPDATE users SET name = 'grace'").execute(&mut *tx).await?;
+/// tx.commit().await?;
+/// # Ok(()) }
+/// ```
+pub struct RwPool<DB: Backend = Sqlite>(pub(crate) Arc<Shared<DB>>);
+
+/// `RwPool` for SQLite.
+pub type SqliteRwPool = RwPool<Sqlite>;
+
+pub(crate) struct Shared<DB: Backend> {
+    /// `None` when the database lives in one connection (in-memory SQLite): reads use the
+    /// writer too.
+    readers: Option<Pool<DB>>,
+    pub(crate) writer: Arc<Writer<DB>>,
+    cache: VerdictCache,
+    begin: Option<SqlStr>,
+    pub(crate) counters: Counters,
+}
+
+/// The connection one statement runs on.
+pub(crate) enum Lease<DB: Backend> {
+    Reader(PoolConnection<DB>),
+    Writer(Turn<DB>),
+    Pinned(PinnedUse<DB>),
+}
+
+impl<DB: Backend> Lease<DB> {
+    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
+        match self {
+            Lease::Reader(conn) => conn,
+            Lease::Writer(turn) => turn.conn(),
+            Lease::Pinned(used) => used.conn(),
+        }
+    }
+
+    pub(crate) fn is_reader(&self) -> bool {
+        matches!(self, Lease::Reader(_))
+    }
+}
+
+impl RwPool<Sqlite> {
+    /// Open a pool on a SQLite URL with the default options.
+    ///
+    /// `sqlite::memory:` works too; see the crate docs for how in-memory databases are served.
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        RwPoolOptions::new().connect(url).await
+    }
+
+    /// Open a pool from `SqliteConnectOptions` with the default pool options.
+    pub async fn connect_with(options: sqlx::sqlite::SqliteConnectOptions) -> Result<Self, Error> {
+        RwPoolOptions::new().connect_with(options).await
+    }
+}
+
+impl<DB: Backend> RwPool<DB> {
+    /// Open a pool on the database `pool` connects to, with the default options: for wrapping
+    /// the pool `#[sqlx::test]` hands a test. `pool` itself is left as it is.
+    pub async fn from_pool(pool: &Pool<DB>) -> Result<Self, Error> {
+        let options = ConnectOptionsOf::<DB>::clone(&pool.connect_options());
+        RwPoolOptions::new().connect_with(options).await
+    }
+
+    pub(crate) async fn open(
+        options: RwPoolOptions<DB>,
+        base: ConnectOptionsOf<DB>,
+    ) -> Result<Self, Error> {
+        // The writer opens first: it creates the file and switches it to WAL, which read-only
+        // connections cannot do.
+        let writer = Writer::open(
+            DB::writer_options(&options.settings, &base),
+            options.acquire_timeout,
+            options.idle_transaction_timeout,
+        )
+        .await?;
+        let readers = match DB::reader_options(&options.settings, &base) {
+            Some(reader_options) => Some(
+                PoolOptions::<DB>::new()
+                    .max_connections(options.readers)
+                    .min_connections(0)
+                    .acquire_timeout(options.acquire_timeout)
+                    // A ping per acquire is a round trip to the worker thread per read.
+                    .test_before_acquire(false)
+                    .connect_with(reader_options)
+                    .await?,
+            ),
+            None => None,
+        };
+        let shared = Arc::new(Shared {
+            readers,
+            writer: Arc::new(writer),
+            cache: VerdictCache::new(options.verdict_cache_bytes),
+            begin: DB::begin_statement(&options.settings),
+            counters: Counters::default(),
+        });
+        let period = (options.idle_transaction_timeout / 4)
+            .clamp(Duration::from_millis(10), Duration::from_secs(1));
+        tokio::spawn(reap_idle_transactions(Arc::downgrade(&shared), period));
+        Ok(RwPool(shared))
+    }
+
+    /// Where `sql` would run and why. Served from the verdict cache after the first call.
+    ///
+    /// This is the classification of the SQL text alone. At run time, a task that has a
+    /// transaction open through the pool runs all its statements on the writer, and an
+    /// in-memory database runs everything on its one connection.
+    pub fn route_of(&self, sql: &str) -> Route {
+        self.verdict(sql).route
+    }
+
+    pub(crate) fn verdict(&self, sql: &str) -> Verdict {
+        self.0.cache.get_or_insert(sql, || {
+            let verdict = classify(sql, DB::grammar());
+            if is_fallback(verdict.route.reason()) {
+                tracing::debug!(
+                    target: "sqlx_rw",
+                    sql = %sql.get(..sql.floor_char_boundary(80)).unwrap_or_default(),
+                    reason = %verdict.route.reason(),
+                    "statement not classified; it will run on the writer"
+                );
+            }
+            verdict
+        })
+    }
+
+    /// Remember that a reader refused `sql`, so it goes straight to the writer next time.
+    pub(crate) fn heal(&self, sql: &str) {
+        bump(&self.0.counters.healed);
+        self.0.cache.overwrite(
+            sql,
+            Verdict { route: Route::writer(Reason::Healed), txn: TxnEffect::None },
+        );
+        tracing::info!(
+            target: "sqlx_rw",
+            sql = %sql.get(..sql.floor_char_boundary(80)).unwrap_or_default(),
+            "a reader refused the statement as a write; ran it on the writer"
+        );
+    }
+
+    /// The connection `verdict` says to use, for the calling task.
+    pub(crate) async fn lease(&self, verdict: &Verdict, owner: Owner) -> Result<Lease<DB>, Error> {
+        let writer = &self.0.writer;
+        loop {
+            if let Some(pin) = writer.pin_of(owner) {
+                match writer.use_pin(owner, pin).await {
+                    PinAccess::Use(used) => {
+                        if matches!(verdict.txn, TxnEffect::PlainBegin | TxnEffect::Begin) {
+                            return Err(writer.roll_back_stale(used).await);
+                        }
+                        bump(&self.0.counters.pinned_statements);
+                        return Ok(Lease::Pinned(used));
+                    }
+                    PinAccess::Gone => continue,
+                    PinAccess::Abandoned(error) => return Err(error),
+                }
+            }
+            if let Some(error) = writer.take_abandoned(owner) {
+                return Err(error);
+            }
+            if is_fallback(verdict.route.reason()) {
+                bump(&self.0.counters.parse_fallbacks);
+            }
+            return match (verdict.route.target(), &self.0.readers) {
+                (Target::Reader, Some(readers)) => {
+                    bump(&self.0.counters.reader_statements);
+                    Ok(Lease::Reader(readers.acquire().await?))
+                }
+                _ => {
+                    let turn = writer.turn(owner).await?;
+                    bump(&self.0.counters.writer_statements);
+                    Ok(Lease::Writer(turn))
+                }
+            };
+        }
+    }
+
+    /// The writer, for a retry after a reader refused a statement.
+    pub(crate) async fn writer_lease(&self, owner: Owner) -> Result<Lease<DB>, Error> {
+        Ok(Lease::Writer(self.0.writer.turn(owner).await?))
+    }
+
+    /// The SQL to run for `sql`: a plain `BEGIN` becomes the configured begin statement.
+    pub(crate) fn rewrite(&self, sql: SqlStr, verdict: &Verdict) -> SqlStr {
+        match (&self.0.begin, verdict.txn) {
+            (Some(begin), TxnEffect::PlainBegin) => begin.clone(),
+            _ => sql,
+        }
+    }
+
+    /// Mark `lease` as running a statement that may change the transaction state, so that a
+    /// cancellation leaves nothing open.
+    pub(crate) fn arm(&self, lease: &mut Lease<DB>, verdict: &Verdict) {
+        match lease {
+            Lease::Reader(_) => {}
+            Lease::Writer(turn) => turn.unsettled = verdict.txn != TxnEffect::None,
+            // Any statement inside a transaction counts: if it is cancelled, what the
+            // transaction holds is unknown.
+            Lease::Pinned(used) => used.unsettled = true,
+        }
+    }
+
+    /// After a statement ran to completion (`ok`) or failed: pin the writer to the task if a
+    /// transaction is now open, release it if one ended.
+    pub(crate) async fn finish(
+        &self,
+        lease: Lease<DB>,
+        verdict: &Verdict,
+        ok: bool,
+        owner: Owner,
+    ) -> Result<(), Error> {
+        match lease {
+            Lease::Reader(_) => Ok(()),
+            Lease::Writer(mut turn) => {
+                let open = match (verdict.txn, ok) {
+                    (TxnEffect::None, _) => false,
+                    (TxnEffect::PlainBegin | TxnEffect::Begin, true) => true,
+                    (TxnEffect::End, true) => false,
+                    _ => DB::in_transaction(turn.conn()).await?,
+                };
+                turn.unsettled = false;
+                if open {
+                    self.0.writer.pin(owner, turn);
+                }
+                Ok(())
+            }
+            Lease::Pinned(mut used) => {
+                let open = match (verdict.txn, ok) {
+                    (TxnEffect::End, true) => false,
+                    (TxnEffect::None, true) => true,
+                    _ => DB::in_transaction(used.conn()).await?,
+                };
+                if open {
+                    used.keep();
+                } else {
+                    used.unsettled = false;
+                    self.0.writer.unpin(used);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn owner_for_writer(&self) -> Result<Owner, Error> {
+        let owner = Owner::current();
+        if self.0.writer.pin_of(owner).is_some() {
+            return Err(crate::error::pool_error(
+                crate::error::RwErrorKind::WriterHeldByThisTask,
+                "this task has a transaction open through the pool (BEGIN sent through &pool); \
+                 COMMIT or ROLLBACK it through the pool before calling begin() or acquire()",
+            ));
+        }
+        Ok(owner)
+    }
+
+    /// Begin a write transaction on the writer with the configured begin statement
+    /// (`BEGIN IMMEDIATE` by default).
+    ///
+    /// Waits in the writer queue. The transaction holds the writer until it is committed,
+    /// rolled back or dropped (dropping rolls back).
+    pub async fn begin(&self) -> Result<Transaction<'static, DB>, Error> {
+        let statement = self.0.begin.clone();
+        self.begin_on_writer(statement).await
+    }
+
+    /// Begin a write transaction with a custom statement, such as `"BEGIN EXCLUSIVE"`.
+    pub async fn begin_with(
+        &self,
+        statement: impl SqlSafeStr,
+    ) -> Result<Transaction<'static, DB>, Error> {
+        self.begin_on_writer(Some(statement.into_sql_str())).await
+    }
+
+    async fn begin_on_writer(
+        &self,
+        statement: Option<SqlStr>,
+    ) -> Result<Transaction<'static, DB>, Error> {
+        let owner = self.owner_for_writer()?;
+        let conn = self.0.writer.hand_out(owner).await?;
+        Transaction::begin(conn, statement).await
+    }
+
+    /// Begin a read-only transaction on a reader: every statement in it sees one consistent
+    /// snapshot of the database, and a write inside it fails (`attempt to write a readonly
+    /// database`). On an in-memory database it runs on the writer, which does not refuse
+    /// writes.
+    pub async fn begin_read(&self) -> Result<Transaction<'static, DB>, Error> {
+        let conn = self.acquire_read().await?;
+        Transaction::begin(conn, None).await
+    }
+
+    /// Take the writer connection for arbitrary use (it may write). It leaves the writer
+    /// queue until dropped, so hold it briefly.
+    ///
+    /// A task that already holds the writer (an open `Transaction` or another acquired
+    /// connection) and calls this gets [`RwErrorKind::WriterHeldByThisTask`](crate::RwErrorKind)
+    /// at once instead of waiting forever for itself.
+    pub async fn acquire(&self) -> Result<PoolConnection<DB>, Error> {
+        let owner = self.owner_for_writer()?;
+        self.0.writer.hand_out(owner).await
+    }
+
+    /// Take a read-only reader connection (the writer for an in-memory database).
+    pub async fn acquire_read(&self) -> Result<PoolConnection<DB>, Error> {
+        match &self.0.readers {
+            Some(readers) => readers.acquire().await,
+            None => self.acquire().await,
+        }
+    }
+
+    /// The readers' pool: an escape hatch. For an in-memory database, the writer's.
+    pub fn reader(&self) -> &Pool<DB> {
+        self.0.readers.as_ref().unwrap_or_else(|| self.0.writer.pool())
+    }
+
+    /// The writer's pool of one connection: an escape hatch. Connections taken from it bypass
+    /// the writer queue's fairness but not its exclusivity.
+    pub fn writer(&self) -> &Pool<DB> {
+        self.0.writer.pool()
+    }
+
+    /// Close the pool: queued and later callers get [`Error::PoolClosed`], transactions begun
+    /// through the pool are rolled back, and idle connections are closed. Waits for
+    /// connections that callers hold (open `Transaction`s) to come back.
+    pub async fn close(&self) {
+        let readers = async {
+            if let Some(readers) = &self.0.readers {
+                readers.close().await;
+            }
+        };
+        futures_util::future::join(readers, self.0.writer.close()).await;
+    }
+
+    /// `true` once [`close`](Self::close) has been called.
+    pub fn is_closed(&self) -> bool {
+        self.0.writer.is_closed()
+    }
+
+    /// A snapshot of the pool's counters.
+    pub fn stats(&self) -> Stats {
+        let c = &self.0.counters;
+        let (entries, bytes) = self.0.cache.size();
+        Stats {
+            reader_statements: c.load(&c.reader_statements),
+            writer_statements: c.load(&c.writer_statements),
+            pinned_statements: c.load(&c.pinned_statements),
+            parse_fallbacks: c.load(&c.parse_fallbacks),
+            healed: c.load(&c.healed),
+            abandoned_transactions: c.load(&c.abandoned_transactions),
+            writer_queue: self.0.writer.queued(),
+            cache_hits: self.0.cache.hits(),
+            cache_misses: self.0.cache.misses(),
+            cache_entries: entries as u64,
+            cache_bytes: bytes as u64,
+        }
+    }
+}
+
+fn is_fallback(reason: Reason) -> bool {
+    matches!(reason, Reason::Unparseable | Reason::TooLarge)
+}
+
+async fn reap_idle_transactions<DB: Backend>(shared: Weak<Shared<DB>>, period: Duration) {
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(shared) = shared.upgrade() else { return };
+        if shared.writer.is_closed() {
+            return;
+        }
+        let reaped = shared.writer.reap_idle().await;
+        shared
+            .counters
+            .abandoned_transactions
+            .fetch_add(reaped, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl<DB: Backend> Clone for RwPool<DB> {
+    fn clone(&self) -> Self {
+        RwPool(Arc::clone(&self.0))
+    }
+}
+
+impl<DB: Backend> fmt::Debug for RwPool<DB> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RwPool")
+            .field("readers", &self.0.readers.as_ref().map(|p| p.size()))
+            .field("single_connection", &self.0.readers.is_none())
+            .field("writer_queue", &self.0.writer.queued())
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}

@@ -1,0 +1,185 @@
+//! The SQLite [`Backend`]: defaults users can trust, read-only readers, and SQLite's grammar.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use futures_core::future::BoxFuture;
+use sqlparser::dialect::SQLiteDialect;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous,
+};
+use sqlx::{Error, Sqlite, SqlStr};
+
+use crate::backend::Backend;
+use crate::classify::{Grammar, PragmaAccess};
+
+/// How writer transactions begin: `pool.begin()` and a plain `BEGIN` sent through the pool.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SqliteTransactionMode {
+    /// `BEGIN DEFERRED`: takes the write lock at the first write, and fails at once with
+    /// `SQLITE_BUSY` if another process holds it then.
+    Deferred,
+    /// `BEGIN IMMEDIATE` (the default): takes the write lock at `BEGIN`, waiting up to
+    /// `busy_timeout` for another process, so a transaction never fails half-way for a lock.
+    #[default]
+    Immediate,
+    /// `BEGIN EXCLUSIVE`: like `IMMEDIATE`; in WAL mode readers are not blocked either way.
+    Exclusive,
+}
+
+/// Pragmas and modes applied to every SQLite connection the pool opens.
+///
+/// Set through [`RwPoolOptions`](crate::RwPoolOptions)'s SQLite methods; they are applied over
+/// the caller's `SqliteConnectOptions`, so they win where both set the same pragma.
+#[derive(Clone, Debug)]
+pub struct SqliteSettings {
+    pub(crate) journal_mode: SqliteJournalMode,
+    pub(crate) synchronous: SqliteSynchronous,
+    pub(crate) busy_timeout: Duration,
+    pub(crate) foreign_keys: bool,
+    pub(crate) journal_size_limit: i64,
+    pub(crate) temp_store_memory: bool,
+    pub(crate) create_if_missing: bool,
+    pub(crate) transaction_mode: SqliteTransactionMode,
+    pub(crate) pragmas: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+}
+
+impl Default for SqliteSettings {
+    fn default() -> Self {
+        SqliteSettings {
+            journal_mode: SqliteJournalMode::Wal,
+            synchronous: SqliteSynchronous::Normal,
+            busy_timeout: Duration::from_secs(5),
+            foreign_keys: true,
+            journal_size_limit: 64 * 1024 * 1024,
+            temp_store_memory: true,
+            create_if_missing: true,
+            transaction_mode: SqliteTransactionMode::Immediate,
+            pragmas: Vec::new(),
+        }
+    }
+}
+
+impl SqliteSettings {
+    /// Settings every connection shares, readers included.
+    fn apply(&self, options: SqliteConnectOptions) -> SqliteConnectOptions {
+        let mut options = options
+            .synchronous(self.synchronous)
+            .busy_timeout(self.busy_timeout)
+            .foreign_keys(self.foreign_keys)
+            .pragma("journal_size_limit", self.journal_size_limit.to_string());
+        if self.temp_store_memory {
+            options = options.pragma("temp_store", "MEMORY");
+        }
+        for (key, value) in &self.pragmas {
+            options = options.pragma(key.clone(), value.clone());
+        }
+        options
+    }
+}
+
+/// sqlx keeps `in_memory` private; its `Debug` output is the only public view of it.
+fn is_in_memory(options: &SqliteConnectOptions) -> bool {
+    let filename = options.get_filename().to_string_lossy();
+    filename == ":memory:"
+        || filename.starts_with("file:sqlx-in-memory-")
+        || format!("{options:?}").contains("in_memory: true")
+}
+
+impl Backend for Sqlite {
+    type Settings = SqliteSettings;
+
+    fn default_settings() -> SqliteSettings {
+        SqliteSettings::default()
+    }
+
+    fn grammar() -> &'static Grammar {
+        static GRAMMAR: Grammar = Grammar {
+            dialect: &SQLiteDialect {},
+            pragma: pragma_access,
+            connection_function: is_connection_function,
+        };
+        &GRAMMAR
+    }
+
+    fn writer_options(settings: &SqliteSettings, base: &SqliteConnectOptions) -> SqliteConnectOptions {
+        let options = settings.apply(base.clone());
+        if is_in_memory(base) {
+            return options;
+        }
+        // WAL is set once, by the writer, before any reader opens the file: a read-only
+        // connection cannot switch the journal mode.
+        options
+            .journal_mode(settings.journal_mode)
+            .create_if_missing(settings.create_if_missing)
+    }
+
+    fn reader_options(
+        settings: &SqliteSettings,
+        base: &SqliteConnectOptions,
+    ) -> Option<SqliteConnectOptions> {
+        if is_in_memory(base) {
+            return None;
+        }
+        Some(settings.apply(base.clone()).read_only(true).create_if_missing(false))
+    }
+
+    fn begin_statement(settings: &SqliteSettings) -> Option<SqlStr> {
+        use sqlx::SqlSafeStr;
+        match settings.transaction_mode {
+            SqliteTransactionMode::Deferred => None,
+            SqliteTransactionMode::Immediate => Some("BEGIN IMMEDIATE".into_sql_str()),
+            SqliteTransactionMode::Exclusive => Some("BEGIN EXCLUSIVE".into_sql_str()),
+        }
+    }
+
+    fn in_transaction(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<bool, Error>> {
+        Box::pin(async move {
+            let mut handle = conn.lock_handle().await?;
+            // SAFETY: the locked handle gives exclusive access to a live `sqlite3*` for as long
+            // as it is held; sqlite3_get_autocommit only reads a flag of that connection.
+            let autocommit =
+                unsafe { libsqlite3_sys::sqlite3_get_autocommit(handle.as_raw_handle().as_ptr()) };
+            Ok(autocommit == 0)
+        })
+    }
+
+    fn rollback(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<(), Error>> {
+        use sqlx::Executor;
+        Box::pin(async move { conn.execute("ROLLBACK").await.map(|_| ()) })
+    }
+
+    fn is_read_only_refusal(err: &Error) -> bool {
+        const SQLITE_READONLY: i32 = 8;
+        err.as_database_error()
+            .filter(|e| e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some())
+            .and_then(|e| e.code())
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| code & 0xff == SQLITE_READONLY)
+    }
+
+    fn clone_arguments(arguments: &SqliteArguments) -> SqliteArguments {
+        arguments.clone()
+    }
+}
+
+/// From SQLite's pragma documentation: which pragmas only report. Pragmas whose value is
+/// per-connection (cache_size, foreign_keys, busy_timeout, …) stay on the writer, because a
+/// reader's value could differ from the one the caller set there.
+fn pragma_access(name: &str) -> PragmaAccess {
+    match name {
+        "table_info" | "table_xinfo" | "table_list" | "index_info" | "index_xinfo"
+        | "index_list" | "foreign_key_list" | "foreign_key_check" | "integrity_check"
+        | "quick_check" | "collation_list" | "database_list" | "function_list"
+        | "module_list" | "pragma_list" | "compile_options" | "freelist_count" | "page_count" => {
+            PragmaAccess::Report
+        }
+        "application_id" | "user_version" | "schema_version" | "page_size" | "encoding"
+        | "auto_vacuum" | "journal_mode" => PragmaAccess::Value,
+        _ => PragmaAccess::Writer,
+    }
+}
+
+fn is_connection_function(name: &str) -> bool {
+    matches!(name, "last_insert_rowid" | "changes" | "total_changes")
+}

@@ -1,0 +1,497 @@
+//! `Writer`: the one connection that writes, the fair queue in front of it, and the raw
+//! transactions pinned to the task that began them.
+//!
+//! The connection belongs to a sqlx `Pool` of exactly one, so `begin()` can hand out a standard
+//! `Transaction<'static, DB>` and `acquire()` a standard `PoolConnection`. Between our own uses
+//! it stays checked out and parked in `slot`, behind a `tokio::sync::Mutex` (a FIFO queue):
+//! returning it to sqlx's pool after every autocommit write would cost a spawned task and a
+//! ping, two extra trips to SQLite's worker thread for one statement. When a caller takes the
+//! connection away (a `Transaction`, an acquired connection, a pinned transaction that ends) it
+//! goes back to sqlx's pool, and the next turn-holder waits on that pool's own fair queue;
+//! everyone behind it waits on the mutex, so arrival order is kept throughout.
+//!
+//! Whenever the connection returns to sqlx's pool, the release hook rolls back a transaction
+//! left open (a cancelled `BEGIN`, a dropped pinned transaction), so no later writer ever
+//! finds itself inside someone else's transaction.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex as SyncMutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+
+use sqlx::pool::{PoolConnection, PoolOptions};
+use sqlx::{Error, Pool};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::backend::{Backend, ConnectOptionsOf};
+use crate::error::{pool_error, RwErrorKind};
+use crate::owner::Owner;
+
+/// How long a task that already holds the writer (through `begin()` or `acquire()`) waits for
+/// it again before being told so. Long enough for a just-dropped `Transaction` to finish its
+/// release (a spawned task and two worker round trips), short enough to fail "at once".
+const HELD_GRACE: Duration = Duration::from_millis(250);
+
+type Slot<DB> = Arc<Mutex<Option<PoolConnection<DB>>>>;
+
+pub(crate) struct Writer<DB: Backend> {
+    pool: Pool<DB>,
+    slot: Slot<DB>,
+    queued: AtomicU64,
+    pins: SyncMutex<HashMap<Owner, Arc<Pin<DB>>>>,
+    pinned: AtomicUsize,
+    abandoned: SyncMutex<HashMap<Owner, (Instant, Abandon)>>,
+    abandoned_count: AtomicUsize,
+    holder: Arc<SyncMutex<Option<Owner>>>,
+    acquire_timeout: Duration,
+    idle_timeout: Duration,
+    closed: AtomicBool,
+}
+
+/// One use of the writer outside a pinned transaction. Dropping it parks the connection for
+/// the next caller in the queue.
+pub(crate) struct Turn<DB: Backend> {
+    guard: OwnedMutexGuard<Option<PoolConnection<DB>>>,
+    /// A statement that may change the transaction state is running. If the turn is dropped
+    /// like this (its future was cancelled), the connection's state is unknown, so it goes back
+    /// to sqlx's pool, whose release hook rolls back whatever is open.
+    pub(crate) unsettled: bool,
+}
+
+/// A transaction begun with `BEGIN` through `&RwPool`, bound to the task that sent it.
+pub(crate) struct Pin<DB: Backend> {
+    conn: Slot<DB>,
+    last_used: SyncMutex<Instant>,
+    /// A statement in this transaction was cancelled: its outcome is unknown, so the
+    /// transaction must not go on. Set synchronously on drop so the task's very next
+    /// statement sees it, even before the spawned settle runs.
+    poisoned: AtomicBool,
+}
+
+/// Why a pinned transaction was rolled back behind its task's back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Abandon {
+    Idle,
+    Cancelled,
+}
+
+/// What happened when a task reached for its pinned transaction.
+pub(crate) enum PinAccess<DB: Backend> {
+    Use(PinnedUse<DB>),
+    /// The pin ended while we waited for it (settled by another path): look again.
+    Gone,
+    /// It was rolled back; the error says why.
+    Abandoned(Error),
+}
+
+/// One statement's use of a pinned transaction.
+pub(crate) struct PinnedUse<DB: Backend> {
+    guard: OwnedMutexGuard<Option<PoolConnection<DB>>>,
+    pin: Arc<Pin<DB>>,
+    pub(crate) unsettled: bool,
+    pub(crate) owner: Owner,
+    writer: Weak<Writer<DB>>,
+}
+
+fn lock<T>(mutex: &SyncMutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+const INVARIANT: &str = "sqlx-rw: a writer turn always holds the connection";
+
+impl<DB: Backend> Writer<DB> {
+    pub(crate) async fn open(
+        options: ConnectOptionsOf<DB>,
+        acquire_timeout: Duration,
+        idle_timeout: Duration,
+    ) -> Result<Self, Error> {
+        let holder: Arc<SyncMutex<Option<Owner>>> = Arc::default();
+        let released = Arc::clone(&holder);
+        let pool = PoolOptions::<DB>::new()
+            .max_connections(1)
+            .min_connections(1)
+            // Our queue enforces the caller's timeout; sqlx's must never fire first.
+            .acquire_timeout(acquire_timeout.saturating_add(Duration::from_secs(3600)))
+            .test_before_acquire(false)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .after_release(move |conn, _| {
+                *lock(&released) = None;
+                Box::pin(async move {
+                    if DB::in_transaction(conn).await? {
+                        tracing::warn!(
+                            target: "sqlx_rw",
+                            "writer returned inside a transaction; rolling it back"
+                        );
+                        DB::rollback(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Writer {
+            pool,
+            slot: Arc::new(Mutex::new(None)),
+            queued: AtomicU64::new(0),
+            pins: SyncMutex::default(),
+            pinned: AtomicUsize::new(0),
+            abandoned: SyncMutex::default(),
+            abandoned_count: AtomicUsize::new(0),
+            holder,
+            acquire_timeout,
+            idle_timeout,
+            closed: AtomicBool::new(false),
+        })
+    }
+
+    pub(crate) fn pool(&self) -> &Pool<DB> {
+        &self.pool
+    }
+
+    pub(crate) fn queued(&self) -> u64 {
+        self.queued.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Wait in the queue for the writer.
+    pub(crate) async fn turn(&self, owner: Owner) -> Result<Turn<DB>, Error> {
+        if self.is_closed() {
+            return Err(Error::PoolClosed);
+        }
+        let held_here = *lock(&self.holder) == Some(owner);
+        let wait = if held_here { HELD_GRACE } else { self.acquire_timeout };
+        self.queued.fetch_add(1, Ordering::Relaxed);
+        let _leave = Leave(&self.queued);
+        let waited = tokio::time::timeout(wait, async {
+            let mut guard = Arc::clone(&self.slot).lock_owned().await;
+            if self.is_closed() {
+                return Err(Error::PoolClosed);
+            }
+            if guard.is_none() {
+                *guard = Some(self.pool.acquire().await?);
+            }
+            Ok(Turn { guard, unsettled: false })
+        })
+        .await;
+        match waited {
+            Ok(turn) => turn,
+            Err(_) if held_here => Err(pool_error(
+                RwErrorKind::WriterHeldByThisTask,
+                "this task already holds the writer connection (an open Transaction from \
+                 begin() or a connection from acquire()) and asked for it again, which would \
+                 wait forever: run the statement on that transaction or connection \
+                 (`&mut *tx`), or commit/drop it first",
+            )),
+            Err(_) => Err(pool_error(
+                RwErrorKind::WriterTimedOut,
+                format!(
+                    "timed out after {wait:?} waiting for the writer connection ({} tasks \
+                     queued): something holds it too long (a long transaction or an acquired \
+                     writer connection); keep write transactions short or raise \
+                     RwPoolOptions::acquire_timeout",
+                    self.queued()
+                ),
+            )),
+        }
+    }
+
+    /// Take the writer away from the queue for a `Transaction` or an acquired connection. It
+    /// comes back through sqlx's pool when the caller drops it.
+    pub(crate) async fn hand_out(&self, owner: Owner) -> Result<PoolConnection<DB>, Error> {
+        let turn = self.turn(owner).await?;
+        let conn = turn.into_connection();
+        *lock(&self.holder) = Some(owner);
+        Ok(conn)
+    }
+
+    /// The pinned transaction of `owner`, if it has one.
+    pub(crate) fn pin_of(&self, owner: Owner) -> Option<Arc<Pin<DB>>> {
+        if self.pinned.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        lock(&self.pins).get(&owner).cloned()
+    }
+
+    /// The error for `owner`'s next statement, once, if its pinned transaction was rolled
+    /// back behind its back.
+    pub(crate) fn take_abandoned(&self, owner: Owner) -> Option<Error> {
+        if self.abandoned_count.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let (_, why) = lock(&self.abandoned).remove(&owner)?;
+        self.abandoned_count.fetch_sub(1, Ordering::AcqRel);
+        Some(self.abandoned_error(why))
+    }
+
+    fn abandoned_error(&self, why: Abandon) -> Error {
+        let cause = match why {
+            Abandon::Idle => format!(
+                "was idle for more than {:?} and was rolled back to release the writer (raise \
+                 RwPoolOptions::idle_transaction_timeout if it legitimately waits that long)",
+                self.idle_timeout
+            ),
+            Abandon::Cancelled => "was rolled back because one of its statements was cancelled \
+                 (its future was dropped, e.g. by a timeout), leaving its outcome unknown"
+                .to_owned(),
+        };
+        pool_error(
+            RwErrorKind::TransactionAbandoned,
+            format!(
+                "this task's transaction (begun with BEGIN through the pool) {cause}; none of \
+                 its statements were committed. Begin the transaction again"
+            ),
+        )
+    }
+
+    fn mark_abandoned(&self, owner: Owner, why: Abandon) {
+        if lock(&self.abandoned).insert(owner, (Instant::now(), why)).is_none() {
+            self.abandoned_count.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Lock `pin` for one statement.
+    pub(crate) async fn use_pin(self: &Arc<Self>, owner: Owner, pin: Arc<Pin<DB>>) -> PinAccess<DB> {
+        let guard = Arc::clone(&pin.conn).lock_owned().await;
+        if guard.is_none() {
+            return match self.take_abandoned(owner) {
+                Some(error) => PinAccess::Abandoned(error),
+                None => PinAccess::Gone,
+            };
+        }
+        if pin.poisoned.load(Ordering::Acquire) {
+            self.settle_poisoned(owner, &pin, guard).await;
+            return match self.take_abandoned(owner) {
+                Some(error) => PinAccess::Abandoned(error),
+                None => PinAccess::Gone,
+            };
+        }
+        PinAccess::Use(PinnedUse {
+            guard,
+            pin,
+            unsettled: false,
+            owner,
+            writer: Arc::downgrade(self),
+        })
+    }
+
+    /// Roll back the transaction `used` belongs to and release the writer: its task sent a new
+    /// `BEGIN` while it was still open, so the old one can never be finished correctly.
+    pub(crate) async fn roll_back_stale(&self, mut used: PinnedUse<DB>) -> Error {
+        used.unsettled = false;
+        if let Some(mut conn) = used.guard.take() {
+            self.forget_pin(used.owner, &used.pin);
+            if DB::rollback(&mut conn).await.is_err() {
+                conn.close_on_drop();
+            }
+        }
+        tracing::warn!(
+            target: "sqlx_rw",
+            "BEGIN sent through the pool while the task's previous transaction was still open; \
+             rolled the previous one back"
+        );
+        pool_error(
+            RwErrorKind::TransactionAbandoned,
+            "BEGIN was sent through the pool while this task's previous transaction (also begun \
+             through the pool) was still open, so that transaction was rolled back and none of \
+             its statements were committed. This happens when the code between BEGIN and COMMIT \
+             is cancelled at an await that is not a pool statement (a timeout around the block); \
+             use pool.begin() for a transaction that rolls back when dropped. Begin again",
+        )
+    }
+
+    /// Move the turn's connection into a new pinned transaction for `owner`.
+    pub(crate) fn pin(&self, owner: Owner, turn: Turn<DB>) {
+        let conn = turn.into_connection();
+        let pin = Arc::new(Pin {
+            conn: Arc::new(Mutex::new(Some(conn))),
+            last_used: SyncMutex::new(Instant::now()),
+            poisoned: AtomicBool::new(false),
+        });
+        if lock(&self.pins).insert(owner, pin).is_none() {
+            self.pinned.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// End `owner`'s pinned transaction: the connection (now outside any transaction) goes
+    /// back to sqlx's pool, where the next writer in the queue picks it up.
+    pub(crate) fn unpin(&self, mut used: PinnedUse<DB>) {
+        self.forget_pin(used.owner, &used.pin);
+        drop(used.guard.take());
+    }
+
+    fn forget_pin(&self, owner: Owner, pin: &Arc<Pin<DB>>) {
+        let mut pins = lock(&self.pins);
+        if pins.get(&owner).is_some_and(|p| Arc::ptr_eq(p, pin)) {
+            pins.remove(&owner);
+            self.pinned.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// After a statement in a pinned transaction was cancelled: roll back whatever is still
+    /// open, release the writer, and tell the task on its next statement. A cancelled
+    /// `COMMIT` that went through leaves nothing open, and nothing to report.
+    async fn settle_poisoned(
+        &self,
+        owner: Owner,
+        pin: &Arc<Pin<DB>>,
+        mut guard: OwnedMutexGuard<Option<PoolConnection<DB>>>,
+    ) {
+        let Some(mut conn) = guard.take() else { return };
+        self.forget_pin(owner, pin);
+        match DB::in_transaction(&mut conn).await {
+            Ok(false) => {}
+            Ok(true) => {
+                self.mark_abandoned(owner, Abandon::Cancelled);
+                tracing::warn!(
+                    target: "sqlx_rw",
+                    "a statement in a transaction begun through the pool was cancelled; \
+                     rolling the transaction back"
+                );
+                if DB::rollback(&mut conn).await.is_err() {
+                    conn.close_on_drop();
+                }
+            }
+            Err(_) => {
+                self.mark_abandoned(owner, Abandon::Cancelled);
+                conn.close_on_drop();
+            }
+        }
+    }
+
+    async fn settle_later(&self, owner: Owner, pin: Arc<Pin<DB>>) {
+        let guard = Arc::clone(&pin.conn).lock_owned().await;
+        if guard.is_some() && pin.poisoned.load(Ordering::Acquire) {
+            self.settle_poisoned(owner, &pin, guard).await;
+        }
+    }
+
+    /// Roll back pinned transactions idle past the timeout and release the writer.
+    pub(crate) async fn reap_idle(&self) -> u64 {
+        if self.pinned.load(Ordering::Acquire) == 0 {
+            return 0;
+        }
+        let stale: Vec<(Owner, Arc<Pin<DB>>)> = lock(&self.pins)
+            .iter()
+            .filter(|(_, pin)| pin.idle_for() >= self.idle_timeout)
+            .map(|(owner, pin)| (*owner, Arc::clone(pin)))
+            .collect();
+        let mut reaped = 0;
+        for (owner, pin) in stale {
+            // In use right now means not idle.
+            let Ok(mut guard) = Arc::clone(&pin.conn).try_lock_owned() else { continue };
+            if pin.idle_for() < self.idle_timeout {
+                continue;
+            }
+            let Some(mut conn) = guard.take() else { continue };
+            self.forget_pin(owner, &pin);
+            self.mark_abandoned(owner, Abandon::Idle);
+            tracing::warn!(
+                target: "sqlx_rw",
+                idle = ?pin.idle_for(),
+                "rolling back a transaction begun through the pool that sat idle past the \
+                 timeout; its task died or forgot COMMIT"
+            );
+            if let Err(error) = DB::rollback(&mut conn).await {
+                tracing::warn!(target: "sqlx_rw", %error, "rollback of idle transaction failed");
+                conn.close_on_drop();
+            }
+            reaped += 1;
+        }
+        // Marks for tasks that never came back must not pile up forever.
+        let horizon = self.idle_timeout.saturating_mul(120).max(Duration::from_secs(3600));
+        let mut abandoned = lock(&self.abandoned);
+        let before = abandoned.len();
+        abandoned.retain(|_, (at, _)| at.elapsed() < horizon);
+        self.abandoned_count.fetch_sub(before - abandoned.len(), Ordering::AcqRel);
+        reaped
+    }
+
+    /// Close: queued callers get `PoolClosed`, pinned transactions are rolled back, and the
+    /// parked connection is closed.
+    pub(crate) async fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        let closing = self.pool.close();
+        let drain = async {
+            let pins: Vec<Arc<Pin<DB>>> = lock(&self.pins).drain().map(|(_, pin)| pin).collect();
+            self.pinned.store(0, Ordering::Release);
+            for pin in pins {
+                let mut guard = Arc::clone(&pin.conn).lock_owned().await;
+                if let Some(mut conn) = guard.take() {
+                    let _ = DB::rollback(&mut conn).await;
+                }
+            }
+            let mut slot = Arc::clone(&self.slot).lock_owned().await;
+            drop(slot.take());
+        };
+        futures_util::future::join(closing, drain).await;
+    }
+}
+
+impl<DB: Backend> Turn<DB> {
+    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
+        self.guard.as_mut().expect(INVARIANT)
+    }
+
+    fn into_connection(mut self) -> PoolConnection<DB> {
+        self.unsettled = false;
+        self.guard.take().expect(INVARIANT)
+    }
+}
+
+impl<DB: Backend> Drop for Turn<DB> {
+    fn drop(&mut self) {
+        if self.unsettled {
+            drop(self.guard.take());
+        }
+    }
+}
+
+impl<DB: Backend> Pin<DB> {
+    fn idle_for(&self) -> Duration {
+        lock(&self.last_used).elapsed()
+    }
+}
+
+impl<DB: Backend> PinnedUse<DB> {
+    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
+        self.guard.as_mut().expect(INVARIANT)
+    }
+
+    /// The statement finished; the pin stays.
+    pub(crate) fn keep(mut self) {
+        self.unsettled = false;
+    }
+}
+
+impl<DB: Backend> Drop for PinnedUse<DB> {
+    fn drop(&mut self) {
+        *lock(&self.pin.last_used) = Instant::now();
+        if self.unsettled && self.guard.is_some() {
+            // Cancelled mid-statement. Poison now, so the task's next statement cannot run in
+            // the half-known transaction, and settle off this task so the writer is released
+            // even if the task never comes back.
+            self.unsettled = false;
+            self.pin.poisoned.store(true, Ordering::Release);
+            let pin = Arc::clone(&self.pin);
+            let owner = self.owner;
+            if let (Some(writer), Ok(runtime)) =
+                (self.writer.upgrade(), tokio::runtime::Handle::try_current())
+            {
+                runtime.spawn(async move { writer.settle_later(owner, pin).await });
+            }
+        }
+    }
+}
+
+/// Decrements the queue length when a waiter leaves, however it leaves.
+struct Leave<'a>(&'a AtomicU64);
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,41 @@
+//! Helpers shared by the integration tests: fresh database files and a small deterministic RNG.
+#![allow(dead_code)]
+
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx_rw::{RwPoolOptions, SqliteRwPool};
+use tempfile::TempDir;
+
+/// A fresh `RwPool` on a new file in a temp directory (kept alive by the returned guard).
+pub async fn file_pool() -> (TempDir, SqliteRwPool) {
+    file_pool_with(RwPoolOptions::new()).await
+}
+
+pub async fn file_pool_with(options: RwPoolOptions) -> (TempDir, SqliteRwPool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pool = options
+        .connect_with(SqliteConnectOptions::new().filename(dir.path().join("test.db")))
+        .await
+        .expect("open pool");
+    (dir, pool)
+}
+
+/// xorshift64*: enough randomness to spread cancellations, and reproducible from a seed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// The pool error kind inside `err`, if it is one of the pool's own.
+pub fn rw_kind(err: &sqlx::Error) -> Option<sqlx_rw::RwErrorKind> {
+    sqlx_rw::RwPoolError::of(err).map(|e| e.kind())
+}
