@@ -48,18 +48,19 @@ struct Args {
 
 /// `Ok(None)` means `--help` was asked for.
 fn parse_args() -> Result<Option<Args>, String> {
-    let mut args = Args { workers: 8, seconds: 3.0 };
+    let mut args = Args {
+        workers: 8,
+        seconds: 3.0,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--help" | "-h" => return Ok(None),
             "--workers" => {
                 let value = it.next().ok_or("--workers needs a value")?;
-                args.workers = value
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or(format!("--workers: expected a positive integer, got {value:?}"))?;
+                args.workers = value.parse().ok().filter(|&n| n > 0).ok_or(format!(
+                    "--workers: expected a positive integer, got {value:?}"
+                ))?;
             }
             "--seconds" => {
                 let value = it.next().ok_or("--seconds needs a value")?;
@@ -67,7 +68,9 @@ fn parse_args() -> Result<Option<Args>, String> {
                     .parse()
                     .ok()
                     .filter(|s: &f64| s.is_finite() && *s > 0.0)
-                    .ok_or(format!("--seconds: expected a positive number, got {value:?}"))?;
+                    .ok_or(format!(
+                        "--seconds: expected a positive number, got {value:?}"
+                    ))?;
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -392,7 +395,13 @@ async fn run(config: Config, args: &Args) -> Result<Outcome, Box<dyn Error>> {
         Pool::Rw(rw) => Some(rw.stats()),
     };
     pool.close().await;
-    Ok(Outcome { report, elapsed, final_counter, event_rows, stats })
+    Ok(Outcome {
+        report,
+        elapsed,
+        final_counter,
+        event_rows,
+        stats,
+    })
 }
 
 fn ms_pair(tally: &Tally) -> String {
@@ -413,7 +422,9 @@ fn print_table(outcomes: &[(Config, Outcome)]) {
         let ok = o.report.rmw.ok + o.report.insert.ok + o.report.read.ok;
         format!("{:.0}", o.per_second(ok))
     });
-    row("RMW commits/s", &|o| format!("{:.0}", o.per_second(o.report.rmw.ok)));
+    row("RMW commits/s", &|o| {
+        format!("{:.0}", o.per_second(o.report.rmw.ok))
+    });
     row("RMW attempts", &|o| o.report.rmw.attempts().to_string());
     row("RMW failure %", &|o| {
         let rmw = &o.report.rmw;
@@ -423,7 +434,12 @@ fn print_table(outcomes: &[(Config, Outcome)]) {
     row("inserts ok", &|o| o.report.insert.ok.to_string());
     row("reads ok", &|o| o.report.read.ok.to_string());
     row("errors (all ops)", &|o| {
-        o.report.errors().values().map(|(n, _)| n).sum::<u64>().to_string()
+        o.report
+            .errors()
+            .values()
+            .map(|(n, _)| n)
+            .sum::<u64>()
+            .to_string()
     });
     let labels: BTreeSet<String> = outcomes
         .iter()

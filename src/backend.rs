@@ -25,8 +25,10 @@ pub trait Backend: Database + Sized {
     fn grammar() -> &'static Grammar;
 
     /// Options for the one writer connection, from the caller's options.
-    fn writer_options(settings: &Self::Settings, base: &ConnectOptionsOf<Self>)
-        -> ConnectOptionsOf<Self>;
+    fn writer_options(
+        settings: &Self::Settings,
+        base: &ConnectOptionsOf<Self>,
+    ) -> ConnectOptionsOf<Self>;
 
     /// Options for reader connections, or `None` when the database can only be reached through
     /// one connection (an in-memory SQLite database): then every statement uses the writer.

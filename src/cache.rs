@@ -82,14 +82,19 @@ impl VerdictCache {
     pub(crate) fn size(&self) -> (usize, usize) {
         self.shards.iter().fold((0, 0), |(n, b), shard| {
             let s = lock(shard);
-            (n + s.hot.len() + s.cold.len(), b + s.hot_bytes + s.cold_bytes)
+            (
+                n + s.hot.len() + s.cold.len(),
+                b + s.hot_bytes + s.cold_bytes,
+            )
         })
     }
 }
 
 /// A poisoned shard only means a panic elsewhere while it was held; its maps are still valid.
 fn lock(shard: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
-    shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    shard
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shard {
@@ -130,7 +135,10 @@ mod tests {
     use crate::route::{Reason, Route};
 
     fn verdict() -> Verdict {
-        Verdict { route: Route::reader(Reason::Query), txn: TxnEffect::None }
+        Verdict {
+            route: Route::reader(Reason::Query),
+            txn: TxnEffect::None,
+        }
     }
 
     #[test]
@@ -156,7 +164,10 @@ mod tests {
         }
         let (_, bytes) = cache.size();
         // Each shard may exceed its half-budget by one entry before it rotates.
-        assert!(bytes <= budget + SHARDS * 2 * 100, "cache holds {bytes} bytes");
+        assert!(
+            bytes <= budget + SHARDS * 2 * 100,
+            "cache holds {bytes} bytes"
+        );
     }
 
     #[test]

@@ -76,11 +76,17 @@ pub(crate) struct Verdict {
 
 impl Verdict {
     fn reader(reason: Reason) -> Self {
-        Verdict { route: Route::reader(reason), txn: TxnEffect::None }
+        Verdict {
+            route: Route::reader(reason),
+            txn: TxnEffect::None,
+        }
     }
 
     fn writer(reason: Reason) -> Self {
-        Verdict { route: Route::writer(reason), txn: TxnEffect::None }
+        Verdict {
+            route: Route::writer(reason),
+            txn: TxnEffect::None,
+        }
     }
 
     fn with_txn(mut self, txn: TxnEffect) -> Self {
@@ -113,8 +119,10 @@ fn classify_statements(statements: &[Statement], grammar: &Grammar) -> Verdict {
         [] => Verdict::writer(Reason::Empty),
         [one] => classify_statement(one, grammar),
         many => {
-            let verdicts: Vec<Verdict> =
-                many.iter().map(|s| classify_statement(s, grammar)).collect();
+            let verdicts: Vec<Verdict> = many
+                .iter()
+                .map(|s| classify_statement(s, grammar))
+                .collect();
             if verdicts.iter().all(|v| v.route.is_reader()) {
                 return Verdict::reader(Reason::ReadBatch);
             }
@@ -137,10 +145,13 @@ fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
                 Verdict::reader(Reason::Query)
             }
         }
-        Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) | Statement::Merge(_) => {
-            Verdict::writer(Reason::Write)
-        }
-        Statement::Explain { statement: inner, .. } => {
+        Statement::Insert(_)
+        | Statement::Update(_)
+        | Statement::Delete(_)
+        | Statement::Merge(_) => Verdict::writer(Reason::Write),
+        Statement::Explain {
+            statement: inner, ..
+        } => {
             let inner = classify_statement(inner, grammar);
             if inner.route.is_reader() {
                 Verdict::reader(Reason::Explain)
@@ -158,7 +169,11 @@ fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
                 _ => Verdict::writer(Reason::WritePragma),
             }
         }
-        Statement::StartTransaction { modifier, statements, .. } => {
+        Statement::StartTransaction {
+            modifier,
+            statements,
+            ..
+        } => {
             let txn = if !statements.is_empty() {
                 TxnEffect::Unknown
             } else if modifier.is_none() {
@@ -169,11 +184,13 @@ fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
             Verdict::writer(Reason::Transaction).with_txn(txn)
         }
         Statement::Commit { .. } => Verdict::writer(Reason::Transaction).with_txn(TxnEffect::End),
-        Statement::Rollback { savepoint: None, .. } => {
-            Verdict::writer(Reason::Transaction).with_txn(TxnEffect::End)
-        }
+        Statement::Rollback {
+            savepoint: None, ..
+        } => Verdict::writer(Reason::Transaction).with_txn(TxnEffect::End),
         // ROLLBACK TO keeps the transaction open: no change of state.
-        Statement::Rollback { savepoint: Some(_), .. } => Verdict::writer(Reason::Transaction),
+        Statement::Rollback {
+            savepoint: Some(_), ..
+        } => Verdict::writer(Reason::Transaction),
         Statement::Savepoint { .. } | Statement::ReleaseSavepoint { .. } => {
             Verdict::writer(Reason::Transaction).with_txn(TxnEffect::Unknown)
         }
@@ -210,7 +227,9 @@ fn set_expr_writes(body: &SetExpr) -> bool {
     match body {
         SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => true,
         SetExpr::Query(query) => query_writes(query),
-        SetExpr::SetOperation { left, right, .. } => set_expr_writes(left) || set_expr_writes(right),
+        SetExpr::SetOperation { left, right, .. } => {
+            set_expr_writes(left) || set_expr_writes(right)
+        }
         SetExpr::Select(select) => select.into.is_some(),
         SetExpr::Values(_) | SetExpr::Table(_) => false,
     }
@@ -222,8 +241,7 @@ fn set_expr_writes(body: &SetExpr) -> bool {
 fn calls_connection_function(sql: &str, grammar: &Grammar) -> bool {
     let mut words = Words::new(sql).peekable();
     while let Some(word) = words.next() {
-        if words.peek() == Some(&"(") && (grammar.connection_function)(&word.to_ascii_lowercase())
-        {
+        if words.peek() == Some(&"(") && (grammar.connection_function)(&word.to_ascii_lowercase()) {
             return true;
         }
     }
@@ -375,30 +393,66 @@ mod tests {
     #[test]
     fn reads_go_to_readers() {
         assert_eq!(route("SELECT 1"), Route::reader(Reason::Query));
-        assert_eq!(route("select * from t where id = ?1"), Route::reader(Reason::Query));
+        assert_eq!(
+            route("select * from t where id = ?1"),
+            Route::reader(Reason::Query)
+        );
         assert_eq!(route("VALUES (1), (2)"), Route::reader(Reason::Query));
-        assert_eq!(route("SELECT 1; SELECT 2"), Route::reader(Reason::ReadBatch));
-        assert_eq!(route("EXPLAIN QUERY PLAN SELECT 1"), Route::reader(Reason::Explain));
+        assert_eq!(
+            route("SELECT 1; SELECT 2"),
+            Route::reader(Reason::ReadBatch)
+        );
+        assert_eq!(
+            route("EXPLAIN QUERY PLAN SELECT 1"),
+            Route::reader(Reason::Explain)
+        );
     }
 
     #[test]
     fn writes_are_found_wherever_they_hide() {
-        assert_eq!(route("WITH x AS (SELECT 1) DELETE FROM t"), Route::writer(Reason::WithWrite));
-        assert_eq!(route("SELECT 1; DELETE FROM t"), Route::writer(Reason::MixedBatch));
-        assert_eq!(route("INSERT INTO t VALUES (1) RETURNING id"), Route::writer(Reason::Write));
-        assert_eq!(route("SELECT last_insert_rowid()"), Route::writer(Reason::ConnectionState));
+        assert_eq!(
+            route("WITH x AS (SELECT 1) DELETE FROM t"),
+            Route::writer(Reason::WithWrite)
+        );
+        assert_eq!(
+            route("SELECT 1; DELETE FROM t"),
+            Route::writer(Reason::MixedBatch)
+        );
+        assert_eq!(
+            route("INSERT INTO t VALUES (1) RETURNING id"),
+            Route::writer(Reason::Write)
+        );
+        assert_eq!(
+            route("SELECT last_insert_rowid()"),
+            Route::writer(Reason::ConnectionState)
+        );
         assert_eq!(route("EXPLAIN DELETE FROM t"), Route::writer(Reason::Write));
     }
 
     #[test]
     fn unparseable_fails_closed_except_proven_pragma_reads() {
         assert_eq!(route("SELEC oops"), Route::writer(Reason::Unparseable));
-        assert_eq!(route("PRAGMA table_info(t)"), Route::reader(Reason::ReadPragma));
-        assert_eq!(route("PRAGMA main.user_version"), Route::reader(Reason::ReadPragma));
-        assert_eq!(route("PRAGMA user_version = 3"), Route::writer(Reason::WritePragma));
-        assert_eq!(route("PRAGMA user_version(3)"), Route::writer(Reason::WritePragma));
+        assert_eq!(
+            route("PRAGMA table_info(t)"),
+            Route::reader(Reason::ReadPragma)
+        );
+        assert_eq!(
+            route("PRAGMA main.user_version"),
+            Route::reader(Reason::ReadPragma)
+        );
+        assert_eq!(
+            route("PRAGMA user_version = 3"),
+            Route::writer(Reason::WritePragma)
+        );
+        assert_eq!(
+            route("PRAGMA user_version(3)"),
+            Route::writer(Reason::WritePragma)
+        );
         assert_eq!(route("PRAGMA optimize"), Route::writer(Reason::WritePragma));
-        assert_eq!(route("PRAGMA table_info(t); DELETE FROM t").target(), Target::Writer);
+        assert_eq!(
+            route("PRAGMA table_info(t); DELETE FROM t").target(),
+            Target::Writer
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ pub struct RwPoolError {
 
 /// A pool error of `kind`, as the `sqlx::Error` callers receive.
 pub(crate) fn pool_error(kind: RwErrorKind, message: impl Into<String>) -> sqlx::Error {
-    sqlx::Error::Database(Box::new(RwPoolError { kind, message: message.into() }))
+    sqlx::Error::Database(Box::new(RwPoolError {
+        kind,
+        message: message.into(),
+    }))
 }
 
 impl RwPoolError {

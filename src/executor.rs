@@ -56,7 +56,11 @@ impl<DB: Database> Parts<DB> {
     fn take<'q, E: Execute<'q, DB>>(mut query: E) -> Result<Self, Error> {
         let arguments = query.take_arguments().map_err(Error::Encode)?;
         let persistent = query.persistent();
-        Ok(Parts { sql: query.sql(), arguments, persistent })
+        Ok(Parts {
+            sql: query.sql(),
+            arguments,
+            persistent,
+        })
     }
 }
 
@@ -120,7 +124,10 @@ where
         })
     }
 
-    fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<DB::Row>, Error>>
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> BoxFuture<'e, Result<Option<DB::Row>, Error>>
     where
         'p: 'e,
         E: 'q + Execute<'q, DB>,
@@ -128,7 +135,11 @@ where
         let pool = self.clone();
         let parts = Parts::take(query);
         Box::pin(async move {
-            let Parts { sql, mut arguments, persistent } = parts?;
+            let Parts {
+                sql,
+                mut arguments,
+                persistent,
+            } = parts?;
             let owner = Owner::current();
             let verdict = pool.verdict(sql.as_str());
             let mut lease = pool.lease(&verdict, owner).await?;
@@ -136,7 +147,11 @@ where
             let run_sql = pool.rewrite(sql, &verdict);
             loop {
                 pool.arm(&mut lease, &verdict);
-                let routed = Routed { sql: run_sql.clone(), arguments: arguments.take(), persistent };
+                let routed = Routed {
+                    sql: run_sql.clone(),
+                    arguments: arguments.take(),
+                    persistent,
+                };
                 let result = lease.conn().fetch_optional(routed).await;
                 if let Err(error) = &result {
                     if lease.is_reader() && DB::is_read_only_refusal(error) {

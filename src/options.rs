@@ -157,4 +157,3 @@ impl RwPoolOptions<Sqlite> {
         self
     }
 }
-

@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use sqlx::pool::{PoolConnection, PoolOptions};
-use sqlx::{Error, Pool, Sqlite, SqlSafeStr, SqlStr, Transaction};
+use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Sqlite, Transaction};
 
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::cache::VerdictCache;
@@ -170,7 +170,10 @@ impl<DB: Backend> RwPool<DB> {
         bump(&self.0.counters.healed);
         self.0.cache.overwrite(
             sql,
-            Verdict { route: Route::writer(Reason::Healed), txn: TxnEffect::None },
+            Verdict {
+                route: Route::writer(Reason::Healed),
+                txn: TxnEffect::None,
+            },
         );
         tracing::info!(
             target: "sqlx_rw",
@@ -282,16 +285,32 @@ impl<DB: Backend> RwPool<DB> {
         }
     }
 
-    pub(crate) fn owner_for_writer(&self) -> Result<Owner, Error> {
+    /// The calling task, if it may take the writer away from the queue (`begin()`,
+    /// `acquire()`): not while it has a transaction open through the pool, which holds the
+    /// writer already. A transaction rolled back behind its back is reported here once, as it
+    /// would be to its next statement.
+    async fn owner_for_writer(&self) -> Result<Owner, Error> {
         let owner = Owner::current();
-        if self.0.writer.pin_of(owner).is_some() {
-            return Err(crate::error::pool_error(
-                crate::error::RwErrorKind::WriterHeldByThisTask,
-                "this task has a transaction open through the pool (BEGIN sent through &pool); \
-                 COMMIT or ROLLBACK it through the pool before calling begin() or acquire()",
-            ));
+        let writer = &self.0.writer;
+        if let Some(pin) = writer.pin_of(owner) {
+            match writer.use_pin(owner, pin).await {
+                PinAccess::Use(used) => {
+                    used.keep();
+                    return Err(crate::error::pool_error(
+                        crate::error::RwErrorKind::WriterHeldByThisTask,
+                        "this task has a transaction open through the pool (BEGIN sent through \
+                         &pool); COMMIT or ROLLBACK it through the pool before calling begin() \
+                         or acquire()",
+                    ));
+                }
+                PinAccess::Gone => {}
+                PinAccess::Abandoned(error) => return Err(error),
+            }
         }
-        Ok(owner)
+        match writer.take_abandoned(owner) {
+            Some(error) => Err(error),
+            None => Ok(owner),
+        }
     }
 
     /// Begin a write transaction on the writer with the configured begin statement
@@ -316,7 +335,7 @@ impl<DB: Backend> RwPool<DB> {
         &self,
         statement: Option<SqlStr>,
     ) -> Result<Transaction<'static, DB>, Error> {
-        let owner = self.owner_for_writer()?;
+        let owner = self.owner_for_writer().await?;
         let conn = self.0.writer.hand_out(owner).await?;
         Transaction::begin(conn, statement).await
     }
@@ -337,7 +356,7 @@ impl<DB: Backend> RwPool<DB> {
     /// connection) and calls this gets [`RwErrorKind::WriterHeldByThisTask`](crate::RwErrorKind)
     /// at once instead of waiting forever for itself.
     pub async fn acquire(&self) -> Result<PoolConnection<DB>, Error> {
-        let owner = self.owner_for_writer()?;
+        let owner = self.owner_for_writer().await?;
         self.0.writer.hand_out(owner).await
     }
 
@@ -351,7 +370,10 @@ impl<DB: Backend> RwPool<DB> {
 
     /// The readers' pool: an escape hatch. For an in-memory database, the writer's.
     pub fn reader(&self) -> &Pool<DB> {
-        self.0.readers.as_ref().unwrap_or_else(|| self.0.writer.pool())
+        self.0
+            .readers
+            .as_ref()
+            .unwrap_or_else(|| self.0.writer.pool())
     }
 
     /// The writer's pool of one connection: an escape hatch. Connections taken from it bypass
@@ -406,7 +428,9 @@ async fn reap_idle_transactions<DB: Backend>(shared: Weak<Shared<DB>>, period: D
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let Some(shared) = shared.upgrade() else { return };
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
         if shared.writer.is_closed() {
             return;
         }
@@ -432,5 +456,52 @@ impl<DB: Backend> fmt::Debug for RwPool<DB> {
             .field("writer_queue", &self.0.writer.queued())
             .field("closed", &self.is_closed())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A classifier bug is simulated by planting a reader verdict for a write: the reader
+    /// refuses it (`SQLITE_READONLY`), the pool runs it on the writer, counts the heal, and
+    /// routes it straight to the writer from then on.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_misrouted_to_a_reader_is_healed_on_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = SqliteRwPool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("heal.db")),
+        )
+        .await
+        .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let insert = "INSERT INTO t VALUES (?) RETURNING x";
+        let wrong = Verdict {
+            route: Route::reader(Reason::Query),
+            txn: TxnEffect::None,
+        };
+        pool.0.cache.overwrite(insert, wrong);
+
+        let x: i64 = sqlx::query_scalar(insert)
+            .bind(41)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(x, 41, "ran once, on the writer, with its arguments");
+        assert_eq!(pool.stats().healed, 1);
+        assert_eq!(pool.route_of(insert), Route::writer(Reason::Healed));
+
+        // The stream path heals too, and nothing ran twice.
+        pool.0.cache.overwrite(insert, wrong);
+        sqlx::query(insert).bind(42).execute(&pool).await.unwrap();
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT x FROM t ORDER BY x")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, [41, 42]);
+        assert_eq!(pool.stats().healed, 2);
     }
 }

@@ -8,7 +8,7 @@ use sqlparser::dialect::SQLiteDialect;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous,
 };
-use sqlx::{Error, Sqlite, SqlStr};
+use sqlx::{Error, SqlStr, Sqlite};
 
 use crate::backend::Backend;
 use crate::classify::{Grammar, PragmaAccess};
@@ -102,7 +102,10 @@ impl Backend for Sqlite {
         &GRAMMAR
     }
 
-    fn writer_options(settings: &SqliteSettings, base: &SqliteConnectOptions) -> SqliteConnectOptions {
+    fn writer_options(
+        settings: &SqliteSettings,
+        base: &SqliteConnectOptions,
+    ) -> SqliteConnectOptions {
         let options = settings.apply(base.clone());
         if is_in_memory(base) {
             return options;
@@ -121,7 +124,12 @@ impl Backend for Sqlite {
         if is_in_memory(base) {
             return None;
         }
-        Some(settings.apply(base.clone()).read_only(true).create_if_missing(false))
+        Some(
+            settings
+                .apply(base.clone())
+                .read_only(true)
+                .create_if_missing(false),
+        )
     }
 
     fn begin_statement(settings: &SqliteSettings) -> Option<SqlStr> {
@@ -170,8 +178,8 @@ fn pragma_access(name: &str) -> PragmaAccess {
     match name {
         "table_info" | "table_xinfo" | "table_list" | "index_info" | "index_xinfo"
         | "index_list" | "foreign_key_list" | "foreign_key_check" | "integrity_check"
-        | "quick_check" | "collation_list" | "database_list" | "function_list"
-        | "module_list" | "pragma_list" | "compile_options" | "freelist_count" | "page_count" => {
+        | "quick_check" | "collation_list" | "database_list" | "function_list" | "module_list"
+        | "pragma_list" | "compile_options" | "freelist_count" | "page_count" => {
             PragmaAccess::Report
         }
         "application_id" | "user_version" | "schema_version" | "page_size" | "encoding"

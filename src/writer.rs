@@ -94,7 +94,9 @@ pub(crate) struct PinnedUse<DB: Backend> {
 }
 
 fn lock<T>(mutex: &SyncMutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 const INVARIANT: &str = "sqlx-rw: a writer turn always holds the connection";
@@ -162,11 +164,9 @@ impl<DB: Backend> Writer<DB> {
         if self.is_closed() {
             return Err(Error::PoolClosed);
         }
-        let held_here = *lock(&self.holder) == Some(owner);
-        let wait = if held_here { HELD_GRACE } else { self.acquire_timeout };
         self.queued.fetch_add(1, Ordering::Relaxed);
         let _leave = Leave(&self.queued);
-        let waited = tokio::time::timeout(wait, async {
+        let acquire = async {
             let mut guard = Arc::clone(&self.slot).lock_owned().await;
             if self.is_closed() {
                 return Err(Error::PoolClosed);
@@ -174,29 +174,57 @@ impl<DB: Backend> Writer<DB> {
             if guard.is_none() {
                 *guard = Some(self.pool.acquire().await?);
             }
-            Ok(Turn { guard, unsettled: false })
-        })
-        .await;
-        match waited {
-            Ok(turn) => turn,
-            Err(_) if held_here => Err(pool_error(
-                RwErrorKind::WriterHeldByThisTask,
-                "this task already holds the writer connection (an open Transaction from \
-                 begin() or a connection from acquire()) and asked for it again, which would \
-                 wait forever: run the statement on that transaction or connection \
-                 (`&mut *tx`), or commit/drop it first",
-            )),
-            Err(_) => Err(pool_error(
-                RwErrorKind::WriterTimedOut,
-                format!(
-                    "timed out after {wait:?} waiting for the writer connection ({} tasks \
-                     queued): something holds it too long (a long transaction or an acquired \
-                     writer connection); keep write transactions short or raise \
-                     RwPoolOptions::acquire_timeout",
-                    self.queued()
-                ),
-            )),
+            Ok(Turn {
+                guard,
+                unsettled: false,
+            })
+        };
+        // One future for the whole wait: dropping and re-creating it would lose our place in
+        // the queue.
+        tokio::pin!(acquire);
+        let deadline = Instant::now() + self.acquire_timeout;
+        loop {
+            // A task that holds the writer and asks again would wait for itself. It may also
+            // have just dropped its Transaction, whose release is still under way, so it gets
+            // a short grace and is only told off if it still holds the writer after it.
+            let held_here = self.held_by(owner);
+            let left = deadline.saturating_duration_since(Instant::now());
+            let wait = if held_here {
+                left.min(HELD_GRACE)
+            } else {
+                left
+            };
+            match tokio::time::timeout(wait, &mut acquire).await {
+                Ok(turn) => return turn,
+                Err(_) if held_here && self.held_by(owner) => {
+                    return Err(pool_error(
+                        RwErrorKind::WriterHeldByThisTask,
+                        "this task already holds the writer connection (an open Transaction \
+                         from begin() or a connection from acquire()) and asked for it again, \
+                         which would wait forever: run the statement on that transaction or \
+                         connection (`&mut *tx`), or commit/drop it first",
+                    ))
+                }
+                Err(_) if Instant::now() < deadline => continue,
+                Err(_) => {
+                    return Err(pool_error(
+                        RwErrorKind::WriterTimedOut,
+                        format!(
+                            "timed out after {:?} waiting for the writer connection ({} tasks \
+                             queued): something holds it too long (a long transaction or an \
+                             acquired writer connection); keep write transactions short or \
+                             raise RwPoolOptions::acquire_timeout",
+                            self.acquire_timeout,
+                            self.queued()
+                        ),
+                    ))
+                }
+            }
         }
+    }
+
+    fn held_by(&self, owner: Owner) -> bool {
+        *lock(&self.holder) == Some(owner)
     }
 
     /// Take the writer away from the queue for a `Transaction` or an acquired connection. It
@@ -248,14 +276,29 @@ impl<DB: Backend> Writer<DB> {
     }
 
     fn mark_abandoned(&self, owner: Owner, why: Abandon) {
-        if lock(&self.abandoned).insert(owner, (Instant::now(), why)).is_none() {
+        if lock(&self.abandoned)
+            .insert(owner, (Instant::now(), why))
+            .is_none()
+        {
             self.abandoned_count.fetch_add(1, Ordering::AcqRel);
         }
     }
 
     /// Lock `pin` for one statement.
-    pub(crate) async fn use_pin(self: &Arc<Self>, owner: Owner, pin: Arc<Pin<DB>>) -> PinAccess<DB> {
+    pub(crate) async fn use_pin(
+        self: &Arc<Self>,
+        owner: Owner,
+        pin: Arc<Pin<DB>>,
+    ) -> PinAccess<DB> {
+        // The statement has begun: if its future is dropped even before it gets the
+        // connection, the transaction's owner is gone mid-sequence and it must not go on.
+        let mut poison = PoisonOnDrop {
+            pin: Some(Arc::clone(&pin)),
+            owner,
+            writer: Arc::downgrade(self),
+        };
         let guard = Arc::clone(&pin.conn).lock_owned().await;
+        poison.pin = None;
         if guard.is_none() {
             return match self.take_abandoned(owner) {
                 Some(error) => PinAccess::Abandoned(error),
@@ -382,11 +425,15 @@ impl<DB: Backend> Writer<DB> {
         let mut reaped = 0;
         for (owner, pin) in stale {
             // In use right now means not idle.
-            let Ok(mut guard) = Arc::clone(&pin.conn).try_lock_owned() else { continue };
+            let Ok(mut guard) = Arc::clone(&pin.conn).try_lock_owned() else {
+                continue;
+            };
             if pin.idle_for() < self.idle_timeout {
                 continue;
             }
-            let Some(mut conn) = guard.take() else { continue };
+            let Some(mut conn) = guard.take() else {
+                continue;
+            };
             self.forget_pin(owner, &pin);
             self.mark_abandoned(owner, Abandon::Idle);
             tracing::warn!(
@@ -402,11 +449,15 @@ impl<DB: Backend> Writer<DB> {
             reaped += 1;
         }
         // Marks for tasks that never came back must not pile up forever.
-        let horizon = self.idle_timeout.saturating_mul(120).max(Duration::from_secs(3600));
+        let horizon = self
+            .idle_timeout
+            .saturating_mul(120)
+            .max(Duration::from_secs(3600));
         let mut abandoned = lock(&self.abandoned);
         let before = abandoned.len();
         abandoned.retain(|_, (at, _)| at.elapsed() < horizon);
-        self.abandoned_count.fetch_sub(before - abandoned.len(), Ordering::AcqRel);
+        self.abandoned_count
+            .fetch_sub(before - abandoned.len(), Ordering::AcqRel);
         reaped
     }
 
@@ -471,18 +522,34 @@ impl<DB: Backend> Drop for PinnedUse<DB> {
     fn drop(&mut self) {
         *lock(&self.pin.last_used) = Instant::now();
         if self.unsettled && self.guard.is_some() {
-            // Cancelled mid-statement. Poison now, so the task's next statement cannot run in
-            // the half-known transaction, and settle off this task so the writer is released
-            // even if the task never comes back.
             self.unsettled = false;
-            self.pin.poisoned.store(true, Ordering::Release);
-            let pin = Arc::clone(&self.pin);
-            let owner = self.owner;
-            if let (Some(writer), Ok(runtime)) =
-                (self.writer.upgrade(), tokio::runtime::Handle::try_current())
-            {
-                runtime.spawn(async move { writer.settle_later(owner, pin).await });
-            }
+            poison(&self.writer, self.owner, Arc::clone(&self.pin));
+        }
+    }
+}
+
+/// A statement in a pinned transaction was cancelled. Poison the pin now, so the task's next
+/// statement cannot run in the half-known transaction, and settle it off this task, so the
+/// writer is released even if the task never comes back.
+fn poison<DB: Backend>(writer: &Weak<Writer<DB>>, owner: Owner, pin: Arc<Pin<DB>>) {
+    pin.poisoned.store(true, Ordering::Release);
+    if let (Some(writer), Ok(runtime)) = (writer.upgrade(), tokio::runtime::Handle::try_current()) {
+        runtime.spawn(async move { writer.settle_later(owner, pin).await });
+    }
+}
+
+/// Poisons a pin if dropped while armed: a statement future cancelled while it waited for its
+/// own task's transaction.
+struct PoisonOnDrop<DB: Backend> {
+    pin: Option<Arc<Pin<DB>>>,
+    owner: Owner,
+    writer: Weak<Writer<DB>>,
+}
+
+impl<DB: Backend> Drop for PoisonOnDrop<DB> {
+    fn drop(&mut self) {
+        if let Some(pin) = self.pin.take() {
+            poison(&self.writer, self.owner, pin);
         }
     }
 }

@@ -70,10 +70,25 @@ async fn concurrent_read_modify_write_loses_nothing_and_never_fails() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(n as u64, TASKS * ROUNDS, "final counter == committed increments");
-    let rows = sqlx::query("SELECT COUNT(*) AS c FROM events").fetch_one(&pool).await.unwrap();
-    assert_eq!(rows.get::<i64, _>("c") as u64, TASKS * ROUNDS, "row count == inserts");
+    assert_eq!(
+        n as u64,
+        TASKS * ROUNDS,
+        "final counter == committed increments"
+    );
+    let rows = sqlx::query("SELECT COUNT(*) AS c FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.get::<i64, _>("c") as u64,
+        TASKS * ROUNDS,
+        "row count == inserts"
+    );
 
     let stats = pool.stats();
-    assert_eq!(stats.reader_statements, TASKS * ROUNDS + 2, "reads ran on readers");
+    assert_eq!(
+        stats.reader_statements,
+        TASKS * ROUNDS + 2,
+        "reads ran on readers"
+    );
 }

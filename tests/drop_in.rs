@@ -17,7 +17,9 @@ async fn add_user<'e>(db: impl Executor<'e, Database = Sqlite>, name: &str) -> s
 }
 
 async fn count_users<'e>(db: impl Executor<'e, Database = Sqlite>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await
 }
 
 /// Application code that takes `impl Acquire` and runs a transaction, as sqlx's docs suggest.
@@ -61,24 +63,43 @@ where
     let users: Vec<User> = sqlx::query_as("SELECT id, name, email FROM users ORDER BY id")
         .fetch_all(db)
         .await?;
-    assert_eq!(users[0], User { id: 1, name: "ada".into(), email: None });
-    let streamed: Vec<User> =
-        sqlx::query_as("SELECT id, name, email FROM users").fetch(db).try_collect().await?;
+    assert_eq!(
+        users[0],
+        User {
+            id: 1,
+            name: "ada".into(),
+            email: None
+        }
+    );
+    let streamed: Vec<User> = sqlx::query_as("SELECT id, name, email FROM users")
+        .fetch(db)
+        .try_collect()
+        .await?;
     assert_eq!(streamed.len(), 5);
     let missing: Option<User> = sqlx::query_as("SELECT id, name, email FROM users WHERE id = 99")
         .fetch_optional(db)
         .await?;
     assert_eq!(missing, None);
 
-    let batch = sqlx::raw_sql("UPDATE users SET email = 'x' WHERE id = 1; DELETE FROM users WHERE id = 5")
-        .execute(db)
-        .await?;
+    let batch =
+        sqlx::raw_sql("UPDATE users SET email = 'x' WHERE id = 1; DELETE FROM users WHERE id = 5")
+            .execute(db)
+            .await?;
     assert_eq!(batch.rows_affected(), 2);
 
-    let statement = db.prepare(sqlx::SqlSafeStr::into_sql_str("SELECT name FROM users WHERE id = ?")).await?;
+    let statement = db
+        .prepare(sqlx::SqlSafeStr::into_sql_str(
+            "SELECT name FROM users WHERE id = ?",
+        ))
+        .await?;
     assert_eq!(sqlx::Statement::columns(&statement).len(), 1);
 
-    Ok((count_users(db).await?, sqlx::query_scalar("SELECT COUNT(*) FROM posts").fetch_one(db).await?))
+    Ok((
+        count_users(db).await?,
+        sqlx::query_scalar("SELECT COUNT(*) FROM posts")
+            .fetch_one(db)
+            .await?,
+    ))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,23 +126,40 @@ async fn compile_time_checked_macros_run_on_rwpool() {
     let (_dir, pool) = common::file_pool().await;
     sqlx::migrate!("tests/migrations").run(&pool).await.unwrap();
 
-    let id = sqlx::query!("INSERT INTO users (name, email) VALUES (?, ?)", "ada", "ada@example.com")
-        .execute(&pool)
-        .await
-        .unwrap()
-        .last_insert_rowid();
+    let id = sqlx::query!(
+        "INSERT INTO users (name, email) VALUES (?, ?)",
+        "ada",
+        "ada@example.com"
+    )
+    .execute(&pool)
+    .await
+    .unwrap()
+    .last_insert_rowid();
     let row = sqlx::query!("SELECT name, email FROM users WHERE id = ?", id)
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!((row.name.as_str(), row.email.as_deref()), ("ada", Some("ada@example.com")));
+    assert_eq!(
+        (row.name.as_str(), row.email.as_deref()),
+        ("ada", Some("ada@example.com"))
+    );
 
     let user = sqlx::query_as!(User, "SELECT id, name, email FROM users WHERE id = ?", id)
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(user, User { id, name: "ada".into(), email: Some("ada@example.com".into()) });
-    let count = sqlx::query_scalar!("SELECT COUNT(*) FROM users").fetch_one(&pool).await.unwrap();
+    assert_eq!(
+        user,
+        User {
+            id,
+            name: "ada".into(),
+            email: Some("ada@example.com".into())
+        }
+    );
+    let count = sqlx::query_scalar!("SELECT COUNT(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(count, 1);
 }
 

@@ -10,11 +10,24 @@ use sqlx_rw::{RwErrorKind, SqliteRwPool};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_memory_writes_are_seen_by_reads() {
-    for url in ["sqlite::memory:", "sqlite://:memory:", "sqlite://?mode=memory"] {
+    for url in [
+        "sqlite::memory:",
+        "sqlite://:memory:",
+        "sqlite://?mode=memory",
+    ] {
         let pool = SqliteRwPool::connect(url).await.unwrap();
-        sqlx::query("CREATE TABLE t (x INTEGER)").execute(&pool).await.unwrap();
-        sqlx::query("INSERT INTO t VALUES (7)").execute(&pool).await.unwrap();
-        let x: i64 = sqlx::query_scalar("SELECT x FROM t").fetch_one(&pool).await.unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO t VALUES (7)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let x: i64 = sqlx::query_scalar("SELECT x FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(x, 7, "{url}");
 
         // Concurrent tasks on an in-memory pool all succeed and see each other's writes.
@@ -23,12 +36,21 @@ async fn in_memory_writes_are_seen_by_reads() {
             let pool = pool.clone();
             handles.push(tokio::spawn(async move {
                 for j in 0..50 {
-                    sqlx::query("INSERT INTO t VALUES (?)").bind(i * 100 + j).execute(&pool).await?;
+                    sqlx::query("INSERT INTO t VALUES (?)")
+                        .bind(i * 100 + j)
+                        .execute(&pool)
+                        .await?;
                     let mut tx = pool.begin().await?;
-                    sqlx::query("UPDATE t SET x = x + 1 WHERE x = 7").execute(&mut *tx).await?;
-                    sqlx::query("UPDATE t SET x = x - 1 WHERE x = 8").execute(&mut *tx).await?;
+                    sqlx::query("UPDATE t SET x = x + 1 WHERE x = 7")
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("UPDATE t SET x = x - 1 WHERE x = 8")
+                        .execute(&mut *tx)
+                        .await?;
                     tx.commit().await?;
-                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM t").fetch_one(&pool).await?;
+                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM t")
+                        .fetch_one(&pool)
+                        .await?;
                 }
                 Ok::<_, sqlx::Error>(())
             }));
@@ -36,7 +58,10 @@ async fn in_memory_writes_are_seen_by_reads() {
         for handle in handles {
             handle.await.unwrap().unwrap();
         }
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&pool).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(n, 401, "{url}");
         pool.close().await;
     }
@@ -51,16 +76,31 @@ async fn begin_read_sees_one_snapshot_and_refuses_writes() {
         .unwrap();
 
     let mut snapshot = pool.begin_read().await.unwrap();
-    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&mut *snapshot).await.unwrap();
-    sqlx::query("INSERT INTO t VALUES (2)").execute(&pool).await.unwrap();
-    let during: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&mut *snapshot).await.unwrap();
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut *snapshot)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO t VALUES (2)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let during: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut *snapshot)
+        .await
+        .unwrap();
     assert_eq!((before, during), (1, 1), "the snapshot does not move");
 
-    let err = sqlx::query("INSERT INTO t VALUES (3)").execute(&mut *snapshot).await.unwrap_err();
+    let err = sqlx::query("INSERT INTO t VALUES (3)")
+        .execute(&mut *snapshot)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("readonly"), "{err}");
     snapshot.rollback().await.unwrap();
 
-    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&pool).await.unwrap();
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(after, 2);
 }
 
@@ -68,48 +108,87 @@ async fn begin_read_sees_one_snapshot_and_refuses_writes() {
 async fn acquire_gives_the_writer_and_acquire_read_a_reader() {
     let (_dir, pool) = common::file_pool().await;
     let mut writer = pool.acquire().await.unwrap();
-    sqlx::query("CREATE TABLE t (x INTEGER)").execute(&mut *writer).await.unwrap();
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&mut *writer)
+        .await
+        .unwrap();
     drop(writer);
 
     let mut reader = pool.acquire_read().await.unwrap();
-    let err = sqlx::query("INSERT INTO t VALUES (1)").execute(&mut *reader).await.unwrap_err();
+    let err = sqlx::query("INSERT INTO t VALUES (1)")
+        .execute(&mut *reader)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("readonly"), "{err}");
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&mut *reader).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut *reader)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asking_again_for_the_writer_this_task_holds_fails_at_once() {
     let (_dir, pool) = common::file_pool().await;
-    sqlx::query("CREATE TABLE t (x INTEGER)").execute(&pool).await.unwrap();
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
 
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("INSERT INTO t VALUES (1)").execute(&mut *tx).await.unwrap();
+    sqlx::query("INSERT INTO t VALUES (1)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
 
     for attempt in ["acquire", "begin", "write through &pool"] {
         let started = Instant::now();
         let err = match attempt {
             "acquire" => pool.acquire().await.map(drop).unwrap_err(),
             "begin" => pool.begin().await.map(drop).unwrap_err(),
-            _ => sqlx::query("INSERT INTO t VALUES (2)").execute(&pool).await.map(drop).unwrap_err(),
+            _ => sqlx::query("INSERT INTO t VALUES (2)")
+                .execute(&pool)
+                .await
+                .map(drop)
+                .unwrap_err(),
         };
-        assert_eq!(common::rw_kind(&err), Some(RwErrorKind::WriterHeldByThisTask), "{attempt}: {err}");
-        assert!(started.elapsed() < Duration::from_secs(2), "{attempt} failed at once");
+        assert_eq!(
+            common::rw_kind(&err),
+            Some(RwErrorKind::WriterHeldByThisTask),
+            "{attempt}: {err}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{attempt} failed at once"
+        );
     }
     // Reads through the pool still go to readers (and do not see the uncommitted row).
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
     tx.commit().await.unwrap();
 
     // Once the transaction is gone the same task gets the writer normally, right away.
-    sqlx::query("INSERT INTO t VALUES (3)").execute(&pool).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&pool).await.unwrap();
+    sqlx::query("INSERT INTO t VALUES (3)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 2);
 
     // A raw transaction through the pool also makes begin()/acquire() fail at once.
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
     let err = pool.begin().await.map(drop).unwrap_err();
-    assert_eq!(common::rw_kind(&err), Some(RwErrorKind::WriterHeldByThisTask), "{err}");
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::WriterHeldByThisTask),
+        "{err}"
+    );
     sqlx::query("ROLLBACK").execute(&pool).await.unwrap();
     pool.begin().await.unwrap().commit().await.unwrap();
 }
@@ -126,7 +205,11 @@ async fn other_tasks_wait_for_a_held_writer_in_arrival_order() {
     for task in 0..20 {
         let writer = pool.clone();
         handles.push(tokio::spawn(async move {
-            sqlx::query("INSERT INTO t (task) VALUES (?)").bind(task).execute(&writer).await.unwrap();
+            sqlx::query("INSERT INTO t (task) VALUES (?)")
+                .bind(task)
+                .execute(&writer)
+                .await
+                .unwrap();
         }));
         // Make the arrival order unambiguous.
         while pool.stats().writer_queue < task as u64 + 1 {
@@ -137,16 +220,29 @@ async fn other_tasks_wait_for_a_held_writer_in_arrival_order() {
     for handle in handles {
         handle.await.unwrap();
     }
-    let order: Vec<i64> = sqlx::query_scalar("SELECT task FROM t ORDER BY seq").fetch_all(&pool).await.unwrap();
-    assert_eq!(order, (0..20).collect::<Vec<i64>>(), "first come, first served");
+    let order: Vec<i64> = sqlx::query_scalar("SELECT task FROM t ORDER BY seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        order,
+        (0..20).collect::<Vec<i64>>(),
+        "first come, first served"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_fails_queued_writers_cleanly() {
     let (dir, pool) = common::file_pool().await;
-    sqlx::query("CREATE TABLE t (x INTEGER)").execute(&pool).await.unwrap();
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
-    sqlx::query("INSERT INTO t VALUES (1)").execute(&pool).await.unwrap();
+    sqlx::query("INSERT INTO t VALUES (1)")
+        .execute(&pool)
+        .await
+        .unwrap();
 
     let mut queued = Vec::new();
     for _ in 0..5 {
@@ -158,7 +254,9 @@ async fn close_fails_queued_writers_cleanly() {
     while pool.stats().writer_queue < 5 {
         tokio::task::yield_now().await;
     }
-    tokio::time::timeout(Duration::from_secs(5), pool.close()).await.expect("close does not hang");
+    tokio::time::timeout(Duration::from_secs(5), pool.close())
+        .await
+        .expect("close does not hang");
     assert!(pool.is_closed());
     for handle in queued {
         let err = handle.await.unwrap().unwrap_err();
@@ -173,14 +271,20 @@ async fn close_fails_queued_writers_cleanly() {
     )
     .await
     .unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&mut conn).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_an_error_and_the_pool_keeps_working() {
     let (_dir, pool) = common::file_pool().await;
-    sqlx::query("CREATE TABLE t (x INTEGER)").execute(&pool).await.unwrap();
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
     let huge = format!("SELECT {}", vec!["1"; 400_000].join(" + "));
     let deep = format!("SELECT {}1{}", "(".repeat(10_000), ")".repeat(10_000));
     let bad: Vec<String> = vec![
@@ -193,17 +297,33 @@ async fn bad_input_gets_an_error_and_the_pool_keeps_working() {
         deep,
     ];
     for sql in bad {
-        let result = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(&pool).await;
+        let result = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&pool)
+            .await;
         // Some of these are valid to SQLite (the huge sum); none may panic or poison the pool.
         if let Err(e) = &result {
             assert!(!e.to_string().is_empty());
         }
-        sqlx::query("INSERT INTO t VALUES (9)").execute(&pool).await.unwrap();
-        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&pool).await.unwrap();
+        sqlx::query("INSERT INTO t VALUES (9)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     }
     // Argument errors are sqlx's own, reported as such, and the pool keeps working.
-    let err = sqlx::query("SELECT * FROM t WHERE x = $v").bind(1).fetch_all(&pool).await.unwrap_err();
+    let err = sqlx::query("SELECT * FROM t WHERE x = $v")
+        .bind(1)
+        .fetch_all(&pool)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("non-integer names"), "{err}");
-    sqlx::query("INSERT INTO t VALUES (?)").bind(1).execute(&pool).await.unwrap();
+    sqlx::query("INSERT INTO t VALUES (?)")
+        .bind(1)
+        .execute(&pool)
+        .await
+        .unwrap();
     assert!(pool.stats().parse_fallbacks >= 3);
 }

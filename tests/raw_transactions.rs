@@ -90,10 +90,20 @@ async fn raw_transactions_from_many_tasks_stay_together() {
         committed += handle.await.unwrap();
     }
 
-    let n: i64 = sqlx::query_scalar("SELECT n FROM counter").fetch_one(&pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, committed, "counter == committed transactions");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log").fetch_one(&pool).await.unwrap();
-    assert_eq!(rows, committed * 2, "both rows of every committed transaction, none of the rest");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        committed * 2,
+        "both rows of every committed transaction, none of the rest"
+    );
     // Committed transactions ran one after another: each saw a distinct counter value.
     let distinct: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT seen) FROM log WHERE step = 1")
         .fetch_one(&pool)
@@ -109,12 +119,18 @@ async fn other_tasks_read_during_a_pinned_transaction_and_their_writes_wait() {
     schema(&pool).await;
 
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE counter SET n = 100").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE counter SET n = 100")
+        .execute(&pool)
+        .await
+        .unwrap();
 
     // Another task's read goes to a reader and sees the last committed value.
     let reader = pool.clone();
     let seen: i64 = tokio::spawn(async move {
-        sqlx::query_scalar("SELECT n FROM counter").fetch_one(&reader).await.unwrap()
+        sqlx::query_scalar("SELECT n FROM counter")
+            .fetch_one(&reader)
+            .await
+            .unwrap()
     })
     .await
     .unwrap();
@@ -123,15 +139,27 @@ async fn other_tasks_read_during_a_pinned_transaction_and_their_writes_wait() {
     // Another task's write queues behind the transaction and never joins it.
     let writer = pool.clone();
     let queued = tokio::spawn(async move {
-        sqlx::query("UPDATE counter SET n = n + 1").execute(&writer).await.unwrap();
+        sqlx::query("UPDATE counter SET n = n + 1")
+            .execute(&writer)
+            .await
+            .unwrap();
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(!queued.is_finished(), "a write from another task waits for COMMIT");
+    assert!(
+        !queued.is_finished(),
+        "a write from another task waits for COMMIT"
+    );
     assert_eq!(pool.stats().writer_queue, 1);
 
     sqlx::query("COMMIT").execute(&pool).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(5), queued).await.unwrap().unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT n FROM counter").fetch_one(&pool).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), queued)
+        .await
+        .unwrap()
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 101);
 }
 
@@ -151,11 +179,17 @@ async fn plain_begin_takes_the_write_lock_at_once() {
     )
     .await
     .unwrap();
-    let err = sqlx::query("UPDATE counter SET n = 7").execute(&mut other).await.unwrap_err();
+    let err = sqlx::query("UPDATE counter SET n = 7")
+        .execute(&mut other)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("locked"), "{err}");
 
     sqlx::query("COMMIT").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE counter SET n = 7").execute(&mut other).await.unwrap();
+    sqlx::query("UPDATE counter SET n = 7")
+        .execute(&mut other)
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,23 +197,48 @@ async fn savepoint_outside_a_transaction_starts_one_and_release_ends_it() {
     let (_dir, pool) = common::file_pool().await;
     schema(&pool).await;
 
-    sqlx::query("SAVEPOINT outer_sp").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE counter SET n = 5").execute(&pool).await.unwrap();
-    sqlx::query("SAVEPOINT inner_sp").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE counter SET n = 6").execute(&pool).await.unwrap();
-    sqlx::query("ROLLBACK TO inner_sp").execute(&pool).await.unwrap();
-    sqlx::query("RELEASE outer_sp").execute(&pool).await.unwrap();
+    sqlx::query("SAVEPOINT outer_sp")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE counter SET n = 5")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("SAVEPOINT inner_sp")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE counter SET n = 6")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("ROLLBACK TO inner_sp")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("RELEASE outer_sp")
+        .execute(&pool)
+        .await
+        .unwrap();
 
     // Released: the writer is free for a typed transaction from this same task.
-    let mut tx = tokio::time::timeout(Duration::from_secs(2), pool.begin()).await.unwrap().unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT n FROM counter").fetch_one(&mut *tx).await.unwrap();
+    let mut tx = tokio::time::timeout(Duration::from_secs(2), pool.begin())
+        .await
+        .unwrap()
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(n, 5);
     tx.commit().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_raw_transaction_is_rolled_back_and_its_task_told() {
-    let options = sqlx_rw::RwPoolOptions::new().idle_transaction_timeout(Duration::from_millis(200));
+    let options =
+        sqlx_rw::RwPoolOptions::new().idle_transaction_timeout(Duration::from_millis(200));
     let (_dir, pool) = common::file_pool_with(options).await;
     schema(&pool).await;
 
@@ -187,7 +246,10 @@ async fn an_idle_raw_transaction_is_rolled_back_and_its_task_told() {
     let dying = pool.clone();
     let handle = tokio::spawn(async move {
         sqlx::query("BEGIN").execute(&dying).await.unwrap();
-        sqlx::query("UPDATE counter SET n = 666").execute(&dying).await.unwrap();
+        sqlx::query("UPDATE counter SET n = 666")
+            .execute(&dying)
+            .await
+            .unwrap();
         std::future::pending::<()>().await;
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -195,22 +257,41 @@ async fn an_idle_raw_transaction_is_rolled_back_and_its_task_told() {
 
     // Other writers proceed once the idle timeout passes, not after the 30 s acquire timeout.
     let started = std::time::Instant::now();
-    sqlx::query("UPDATE counter SET n = n + 1").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE counter SET n = n + 1")
+        .execute(&pool)
+        .await
+        .unwrap();
     assert!(started.elapsed() < Duration::from_secs(5));
-    let n: i64 = sqlx::query_scalar("SELECT n FROM counter").fetch_one(&pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 1, "the half-done transaction was rolled back");
     assert_eq!(pool.stats().abandoned_transactions, 1);
 
     // A live task that sat idle too long gets a clear error on its next statement, once.
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE counter SET n = 500").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE counter SET n = 500")
+        .execute(&pool)
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(600)).await;
     let err = sqlx::query("COMMIT").execute(&pool).await.unwrap_err();
-    assert_eq!(common::rw_kind(&err), Some(RwErrorKind::TransactionAbandoned), "{err}");
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::TransactionAbandoned),
+        "{err}"
+    );
     assert!(err.to_string().contains("rolled back"), "{err}");
-    let n: i64 = sqlx::query_scalar("SELECT n FROM counter").fetch_one(&pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 1);
-    sqlx::query("UPDATE counter SET n = n + 1").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE counter SET n = n + 1")
+        .execute(&pool)
+        .await
+        .unwrap();
     assert_eq!(pool.stats().abandoned_transactions, 2);
 }
 
@@ -220,21 +301,29 @@ async fn a_cancelled_statement_rolls_back_its_raw_transaction() {
     schema(&pool).await;
 
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE counter SET n = 42").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE counter SET n = 42")
+        .execute(&pool)
+        .await
+        .unwrap();
     // A statement inside the transaction is dropped before it completes.
     let slow = sqlx::query(
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000)
          UPDATE counter SET n = (SELECT COUNT(*) FROM c)",
     )
     .execute(&pool);
-    assert!(tokio::time::timeout(Duration::from_millis(5), slow).await.is_err());
+    assert!(tokio::time::timeout(Duration::from_millis(5), slow)
+        .await
+        .is_err());
 
     // Another task can write promptly: the writer was released.
     let other = pool.clone();
     tokio::time::timeout(
         Duration::from_secs(5),
         tokio::spawn(async move {
-            sqlx::query("UPDATE counter SET n = n + 1").execute(&other).await.unwrap();
+            sqlx::query("UPDATE counter SET n = n + 1")
+                .execute(&other)
+                .await
+                .unwrap();
         }),
     )
     .await
@@ -242,8 +331,15 @@ async fn a_cancelled_statement_rolls_back_its_raw_transaction() {
     .unwrap();
 
     let err = sqlx::query("COMMIT").execute(&pool).await.unwrap_err();
-    assert_eq!(common::rw_kind(&err), Some(RwErrorKind::TransactionAbandoned), "{err}");
-    let n: i64 = sqlx::query_scalar("SELECT n FROM counter").fetch_one(&pool).await.unwrap();
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::TransactionAbandoned),
+        "{err}"
+    );
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 1, "the cancelled transaction's UPDATE never landed");
 }
 
@@ -256,17 +352,29 @@ async fn begin_while_a_stale_transaction_is_open_rolls_it_back_and_says_so() {
     // tell: the transaction stays open for this task.
     let block = async {
         sqlx::query("BEGIN").execute(&pool).await.unwrap();
-        sqlx::query("UPDATE counter SET n = 13").execute(&pool).await.unwrap();
+        sqlx::query("UPDATE counter SET n = 13")
+            .execute(&pool)
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_secs(60)).await;
         sqlx::query("COMMIT").execute(&pool).await.unwrap();
     };
-    assert!(tokio::time::timeout(Duration::from_millis(100), block).await.is_err());
+    assert!(tokio::time::timeout(Duration::from_millis(100), block)
+        .await
+        .is_err());
 
     let err = sqlx::query("BEGIN").execute(&pool).await.unwrap_err();
-    assert_eq!(common::rw_kind(&err), Some(RwErrorKind::TransactionAbandoned), "{err}");
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::TransactionAbandoned),
+        "{err}"
+    );
     // Cleaned up: the retry works and the stale UPDATE is gone.
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT n FROM counter").fetch_one(&pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
     sqlx::query("COMMIT").execute(&pool).await.unwrap();
 }

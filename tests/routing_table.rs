@@ -24,7 +24,10 @@ struct Row {
 fn table() -> Vec<Row> {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/routing.md"))
         .expect("docs/routing.md");
-    let mut lines = doc.lines().skip_while(|l| !l.starts_with("| Statement kind |")).skip(2);
+    let mut lines = doc
+        .lines()
+        .skip_while(|l| !l.starts_with("| Statement kind |"))
+        .skip(2);
     let mut rows = Vec::new();
     while let Some(line) = lines.next().filter(|l| l.starts_with('|')) {
         let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
@@ -63,12 +66,17 @@ async fn every_row_of_the_routing_table_holds() {
 
         let route = pool.route_of(&row.sql);
         if route.target() != row.target || route.reason().describe() != row.why {
-            failures.push(format!("{}: route_of says {route}, table says {:?}: {}", row.kind, row.target, row.why));
+            failures.push(format!(
+                "{}: route_of says {route}, table says {:?}: {}",
+                row.kind, row.target, row.why
+            ));
             continue;
         }
 
         let before = pool.stats();
-        let result = sqlx::raw_sql(AssertSqlSafe(row.sql.clone())).execute(&pool).await;
+        let result = sqlx::raw_sql(AssertSqlSafe(row.sql.clone()))
+            .execute(&pool)
+            .await;
         let after = pool.stats();
         let on_reader = after.reader_statements - before.reader_statements;
         let on_writer = (after.writer_statements - before.writer_statements)
@@ -77,12 +85,18 @@ async fn every_row_of_the_routing_table_holds() {
             (1, 0) => Target::Reader,
             (0, 1) => Target::Writer,
             other => {
-                failures.push(format!("{}: ran on (readers, writer) = {other:?}", row.kind));
+                failures.push(format!(
+                    "{}: ran on (readers, writer) = {other:?}",
+                    row.kind
+                ));
                 continue;
             }
         };
         if observed != row.target || after.healed != 0 {
-            failures.push(format!("{}: ran on {observed:?} (healed {})", row.kind, after.healed));
+            failures.push(format!(
+                "{}: ran on {observed:?} (healed {})",
+                row.kind, after.healed
+            ));
         }
         // A reader can only run what it was sent if the verdict was right; the writer may
         // reject an example (COMMIT with no transaction open) and still prove the route.
@@ -90,5 +104,9 @@ async fn every_row_of_the_routing_table_holds() {
             failures.push(format!("{}: failed on a reader: {e}", row.kind));
         }
     }
-    assert!(failures.is_empty(), "routing table rows that do not hold:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "routing table rows that do not hold:\n{}",
+        failures.join("\n")
+    );
 }
