@@ -12,7 +12,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use crate::classify::Verdict;
+use crate::classify::{without_comments, Verdict};
 
 const SHARDS: usize = 16;
 /// Map entry overhead beyond the key's bytes (key pointer and length, verdict, hash slot).
@@ -52,17 +52,36 @@ impl VerdictCache {
     }
 
     /// The cached verdict for `sql`, or `classify` it and remember the answer.
+    ///
+    /// Entries are keyed by the text without comments. The exact text is tried first, so the
+    /// common case (no comments, or the same comments every time) costs one lookup; text whose
+    /// comments vary (a trace id per request) costs a comment strip and a second lookup, never
+    /// a parse, and adds no entry.
     pub(crate) fn get_or_insert(&self, sql: &str, classify: impl FnOnce() -> Verdict) -> Verdict {
-        let shard = self.shard(sql);
-        if let Some(verdict) = lock(shard).get(sql, self.shard_budget) {
+        if let Some(verdict) = lock(self.shard(sql)).get(sql, self.shard_budget) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return verdict;
+        }
+        let stripped = without_comments(sql);
+        let key = stripped.as_deref().unwrap_or(sql);
+        if stripped.is_some() {
+            if let Some(verdict) = lock(self.shard(key)).get(key, self.shard_budget) {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                return verdict;
+            }
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         // Classify outside the lock: a slow parse must not stall hits on the same shard.
         let verdict = classify();
-        lock(shard).insert(sql.into(), verdict, self.shard_budget);
+        lock(self.shard(key)).insert(key.into(), verdict, self.shard_budget);
         verdict
+    }
+
+    /// Forget every verdict (a TEMP object appeared, so some reads now belong on the writer).
+    pub(crate) fn clear(&self) {
+        for shard in self.shards.iter() {
+            *lock(shard) = Shard::default();
+        }
     }
 
     /// Replace the verdict for `sql` (a reader refused it, so it now belongs on the writer).
@@ -131,14 +150,10 @@ fn cost(key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::TxnEffect;
-    use crate::route::{Reason, Route};
+    use crate::route::Reason;
 
     fn verdict() -> Verdict {
-        Verdict {
-            route: Route::reader(Reason::Query),
-            txn: TxnEffect::None,
-        }
+        Verdict::reader(Reason::Query)
     }
 
     #[test]
@@ -153,6 +168,21 @@ mod tests {
         }
         assert_eq!(parses, 1);
         assert_eq!((cache.hits(), cache.misses()), (9, 1));
+    }
+
+    #[test]
+    fn statements_differing_only_in_comments_share_one_entry() {
+        let cache = VerdictCache::new(1 << 20);
+        let mut parses = 0;
+        for trace in 0..100 {
+            let sql = format!("/* traceparent='00-{trace:032x}' */ SELECT * FROM t WHERE id = ?");
+            cache.get_or_insert(&sql, || {
+                parses += 1;
+                verdict()
+            });
+        }
+        assert_eq!(parses, 1);
+        assert_eq!(cache.size().0, 1);
     }
 
     #[test]

@@ -47,8 +47,13 @@ pub enum PragmaAccess {
     Report,
     /// `PRAGMA name` reads a database-wide value; `PRAGMA name = v` and `PRAGMA name(v)` set it.
     Value,
-    /// May write, or is connection-local: always the writer.
+    /// Acts on the database or changes how writes behave (`optimize`, `foreign_keys`,
+    /// `synchronous`): the writer, in every form.
     Writer,
+    /// A per-connection setting that also changes reads (`cache_size`, `query_only`,
+    /// `case_sensitive_like`): querying it reads the writer's value; setting it through the
+    /// pool is rejected, since it would change one connection only.
+    PerConnection,
 }
 
 /// What running a statement may do to the writer's transaction state.
@@ -72,21 +77,31 @@ pub(crate) enum TxnEffect {
 pub(crate) struct Verdict {
     pub(crate) route: Route,
     pub(crate) txn: TxnEffect,
+    /// The statement may create a `TEMP` object; once it has run, later statements that name
+    /// the object must go to the writer too.
+    pub(crate) creates_temp: bool,
 }
 
 impl Verdict {
-    fn reader(reason: Reason) -> Self {
+    pub(crate) const fn reader(reason: Reason) -> Self {
         Verdict {
             route: Route::reader(reason),
             txn: TxnEffect::None,
+            creates_temp: false,
         }
     }
 
-    fn writer(reason: Reason) -> Self {
+    pub(crate) const fn writer(reason: Reason) -> Self {
         Verdict {
             route: Route::writer(reason),
             txn: TxnEffect::None,
+            creates_temp: false,
         }
+    }
+
+    /// `true` if the pool must refuse to run the statement.
+    pub(crate) fn is_rejected(&self) -> bool {
+        self.route.reason() == Reason::PerConnectionPragma
     }
 
     fn with_txn(mut self, txn: TxnEffect) -> Self {
@@ -96,22 +111,91 @@ impl Verdict {
 }
 
 /// Classify `sql`. Never panics; cost is bounded by [`MAX_PARSE_LEN`] and the recursion limit.
-pub(crate) fn classify(sql: &str, grammar: &Grammar) -> Verdict {
-    if sql.len() > MAX_PARSE_LEN {
-        return Verdict::writer(Reason::TooLarge).with_txn(txn_from_text(sql));
-    }
-    let parsed = Parser::new(grammar.dialect)
-        .with_recursion_limit(RECURSION_LIMIT)
-        .try_with_sql(sql)
-        .and_then(|mut parser| parser.parse_statements());
-    let verdict = match parsed {
-        Ok(statements) => classify_statements(&statements, grammar),
-        Err(_) => classify_unparsed(sql, grammar),
+///
+/// `is_temp` tells whether a name is a `TEMP` object created through the pool.
+pub(crate) fn classify(sql: &str, grammar: &Grammar, is_temp: &dyn Fn(&str) -> bool) -> Verdict {
+    let mut verdict = if sql.len() > MAX_PARSE_LEN {
+        scanned(sql, Reason::TooLarge)
+    } else {
+        // sqlparser is third-party code fed arbitrary input: should it ever panic, the
+        // statement fails closed instead of taking the caller's task down.
+        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Parser::new(grammar.dialect)
+                .with_recursion_limit(RECURSION_LIMIT)
+                .try_with_sql(sql)
+                .and_then(|mut parser| parser.parse_statements())
+        }));
+        match parsed {
+            Ok(Ok(statements)) => classify_statements(&statements, grammar),
+            Ok(Err(_)) | Err(_) => classify_unparsed(sql, grammar),
+        }
     };
-    if verdict.route.is_reader() && calls_connection_function(sql, grammar) {
-        return Verdict::writer(Reason::ConnectionState);
+    if verdict.route.is_reader() {
+        if calls_connection_function(sql, grammar) {
+            verdict = Verdict::writer(Reason::ConnectionState);
+        } else if names_temp_object(sql, is_temp) {
+            verdict = Verdict::writer(Reason::TempObject);
+        }
     }
+    verdict.creates_temp = may_create_temp(sql);
     verdict
+}
+
+/// Route SQL that was not parsed: a reader only if a keyword scan proves it is one query
+/// with no data-changing keyword, otherwise the writer for `reason`.
+fn scanned(sql: &str, reason: Reason) -> Verdict {
+    if scan_proves_query(sql) {
+        Verdict::reader(Reason::ScannedQuery)
+    } else {
+        Verdict::writer(reason).with_txn(txn_from_text(sql))
+    }
+}
+
+/// Every SQLite statement that writes or changes connection state starts with, or (for
+/// `WITH … DELETE`) contains, one of these keywords. A query that has none of them, outside
+/// string literals and comments, and is a single statement, only reads. Quoted identifiers
+/// are compared too, so a column named "delete" errs towards the writer.
+fn scan_proves_query(sql: &str) -> bool {
+    const WRITE_KEYWORDS: [&str; 21] = [
+        "insert",
+        "update",
+        "delete",
+        "replace",
+        "upsert",
+        "create",
+        "drop",
+        "alter",
+        "attach",
+        "detach",
+        "vacuum",
+        "reindex",
+        "analyze",
+        "pragma",
+        "begin",
+        "commit",
+        "rollback",
+        "savepoint",
+        "release",
+        "returning",
+        "into",
+    ];
+    let mut words = Words::new(sql);
+    let starts_as_query = words.next().is_some_and(|w| {
+        ["select", "with", "values"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    });
+    if !starts_as_query {
+        return false;
+    }
+    let mut ended = false;
+    for word in words {
+        if ended || WRITE_KEYWORDS.iter().any(|k| word.eq_ignore_ascii_case(k)) {
+            return false;
+        }
+        ended = word == ";";
+    }
+    true
 }
 
 fn classify_statements(statements: &[Statement], grammar: &Grammar) -> Verdict {
@@ -125,6 +209,9 @@ fn classify_statements(statements: &[Statement], grammar: &Grammar) -> Verdict {
                 .collect();
             if verdicts.iter().all(|v| v.route.is_reader()) {
                 return Verdict::reader(Reason::ReadBatch);
+            }
+            if verdicts.iter().any(Verdict::is_rejected) {
+                return Verdict::writer(Reason::PerConnectionPragma);
             }
             let touches_txn = verdicts.iter().any(|v| v.txn != TxnEffect::None);
             Verdict::writer(Reason::MixedBatch).with_txn(if touches_txn {
@@ -163,11 +250,7 @@ fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
         }
         Statement::Pragma { name, value, is_eq } => {
             let access = (grammar.pragma)(&last_ident_lower(name));
-            match (access, value.is_some(), is_eq) {
-                (PragmaAccess::Report, _, false) => Verdict::reader(Reason::ReadPragma),
-                (PragmaAccess::Value, false, _) => Verdict::reader(Reason::ReadPragma),
-                _ => Verdict::writer(Reason::WritePragma),
-            }
+            pragma_verdict(access, value.is_some() || *is_eq, *is_eq)
         }
         Statement::StartTransaction {
             modifier,
@@ -267,7 +350,7 @@ fn classify_unparsed(sql: &str, grammar: &Grammar) -> Verdict {
     if is_empty {
         return Verdict::writer(Reason::Empty);
     }
-    Verdict::writer(Reason::Unparseable).with_txn(txn_from_text(sql))
+    scanned(sql, Reason::Unparseable)
 }
 
 /// `PRAGMA [schema.]name [(arg)] [;]`, with nothing else in the string.
@@ -291,8 +374,8 @@ fn unparsed_pragma(mut words: Words<'_>, grammar: &Grammar) -> Option<Verdict> {
             }
             true
         }
-        // `=` (a set) or anything unexpected.
-        Some(_) => return Some(Verdict::writer(Reason::WritePragma)),
+        Some("=") => return Some(pragma_verdict(access, true, true)),
+        Some(_) => return None,
     };
     match words.next() {
         None | Some(";") => {}
@@ -301,12 +384,114 @@ fn unparsed_pragma(mut words: Words<'_>, grammar: &Grammar) -> Option<Verdict> {
     if words.next().is_some() {
         return None;
     }
-    Some(match (access, has_argument) {
-        (PragmaAccess::Report, _) | (PragmaAccess::Value, false) => {
+    Some(pragma_verdict(access, has_argument, false))
+}
+
+/// `PRAGMA name` (no argument), `PRAGMA name(arg)` or `PRAGMA name = arg` (`is_eq`).
+fn pragma_verdict(access: PragmaAccess, has_argument: bool, is_eq: bool) -> Verdict {
+    match (access, has_argument, is_eq) {
+        (PragmaAccess::Report, _, false) | (PragmaAccess::Value, false, _) => {
             Verdict::reader(Reason::ReadPragma)
         }
+        // For a reporting pragma, `(arg)` names what to report on; for the others it sets.
+        (PragmaAccess::PerConnection, true, _) => Verdict::writer(Reason::PerConnectionPragma),
         _ => Verdict::writer(Reason::WritePragma),
+    }
+}
+
+/// `true` if any word of `sql` (outside strings and comments) names a TEMP object, or the
+/// TEMP schema itself.
+fn names_temp_object(sql: &str, is_temp: &dyn Fn(&str) -> bool) -> bool {
+    Words::new(sql).any(|w| {
+        w.eq_ignore_ascii_case("temp")
+            || w.eq_ignore_ascii_case("temporary")
+            || w.eq_ignore_ascii_case("sqlite_temp_master")
+            || w.eq_ignore_ascii_case("sqlite_temp_schema")
+            || is_temp(&w.to_ascii_lowercase())
     })
+}
+
+/// Cheap and conservative: the statement mentions CREATE and TEMP/TEMPORARY.
+fn may_create_temp(sql: &str) -> bool {
+    let mut create = false;
+    let mut temp = false;
+    for w in Words::new(sql) {
+        create |= w.eq_ignore_ascii_case("create");
+        temp |= w.eq_ignore_ascii_case("temp") || w.eq_ignore_ascii_case("temporary");
+    }
+    create && temp
+}
+
+/// The lower-case names of the TEMP tables and views `sql` creates:
+/// `CREATE {TEMP|TEMPORARY} [VIRTUAL] {TABLE|VIEW} [IF NOT EXISTS] name`, and the same with
+/// `temp.name` instead of the keyword.
+pub(crate) fn temp_names_created(sql: &str) -> Vec<String> {
+    let words: Vec<&str> = Words::new(sql).collect();
+    let is = |i: usize, k: &str| words.get(i).is_some_and(|w| w.eq_ignore_ascii_case(k));
+    let mut names = Vec::new();
+    for start in (0..words.len()).filter(|&i| is(i, "create")) {
+        let mut i = start + 1;
+        let temp_keyword = is(i, "temp") || is(i, "temporary");
+        if temp_keyword {
+            i += 1;
+        }
+        if is(i, "virtual") {
+            i += 1;
+        }
+        if !(is(i, "table") || is(i, "view")) {
+            continue;
+        }
+        i += 1;
+        if is(i, "if") && is(i + 1, "not") && is(i + 2, "exists") {
+            i += 3;
+        }
+        let temp_schema = (is(i, "temp") || is(i, "temporary")) && is(i + 1, ".");
+        if temp_schema {
+            i += 2;
+        } else if !temp_keyword {
+            continue;
+        }
+        if let Some(name) = words.get(i) {
+            names.push(name.to_ascii_lowercase());
+        }
+    }
+    names
+}
+
+/// `sql` with its comments removed (each replaced by a space), or `None` if it has none: the
+/// verdict cache's key, so that statements differing only in comments (trace ids added by
+/// sqlcommenter-style middleware) share one entry.
+pub(crate) fn without_comments(sql: &str) -> Option<String> {
+    if !sql.contains("--") && !sql.contains("/*") {
+        return None;
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(i) = rest.find(['\'', '"', '`', '[', '-', '/']) {
+        let (before, at) = rest.split_at(i);
+        out.push_str(before);
+        if let Some(after) = at.strip_prefix("--") {
+            out.push(' ');
+            rest = after.find('\n').map_or("", |j| &after[j..]);
+        } else if let Some(after) = at.strip_prefix("/*") {
+            out.push(' ');
+            rest = after.find("*/").map_or("", |j| &after[j + 2..]);
+        } else if matches!(at.as_bytes()[0], b'-' | b'/') {
+            out.push_str(&at[..1]);
+            rest = &at[1..];
+        } else {
+            let close = if at.starts_with('[') {
+                ']'
+            } else {
+                at.chars().next().unwrap_or('\'')
+            };
+            let end = at[1..].find(close).map_or(at.len(), |j| j + 2);
+            out.push_str(&at[..end]);
+            rest = &at[end..];
+        }
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Whether text that was not parsed may change the transaction state.
@@ -380,14 +565,19 @@ mod tests {
             pragma: |name| match name {
                 "table_info" => PragmaAccess::Report,
                 "user_version" => PragmaAccess::Value,
+                "cache_size" => PragmaAccess::PerConnection,
                 _ => PragmaAccess::Writer,
             },
             connection_function: |name| name == "last_insert_rowid",
         }
     }
 
+    fn verdict(sql: &str) -> Verdict {
+        classify(sql, &grammar(), &|name| name == "scratch")
+    }
+
     fn route(sql: &str) -> Route {
-        classify(sql, &grammar()).route
+        verdict(sql).route
     }
 
     #[test]
@@ -432,6 +622,31 @@ mod tests {
     #[test]
     fn unparseable_fails_closed_except_proven_pragma_reads() {
         assert_eq!(route("SELEC oops"), Route::writer(Reason::Unparseable));
+        // Queries sqlparser rejects but a keyword scan proves.
+        let materialized = "WITH x AS MATERIALIZED (SELECT 1) SELECT * FROM x";
+        assert_eq!(route(materialized), Route::reader(Reason::ScannedQuery));
+        assert_eq!(
+            route("SELECT 1 WINDOW w AS (ORDER BY 1)"),
+            Route::reader(Reason::ScannedQuery)
+        );
+        let hidden = "WITH x AS MATERIALIZED (SELECT 1) DELETE FROM t";
+        assert_eq!(route(hidden), Route::writer(Reason::Unparseable));
+        let batch = "SELECT 1 WINDOW w AS (ORDER BY 1); SELECT 2";
+        assert_eq!(route(batch), Route::writer(Reason::Unparseable));
+        let into = "SELECT 1 WINDOW w AS (ORDER BY 1) INTO t";
+        assert_eq!(route(into), Route::writer(Reason::Unparseable));
+        assert_eq!(
+            route("PRAGMA cache_size"),
+            Route::writer(Reason::WritePragma)
+        );
+        assert_eq!(
+            route("PRAGMA cache_size = 10"),
+            Route::writer(Reason::PerConnectionPragma)
+        );
+        assert_eq!(
+            route("PRAGMA cache_size(10)"),
+            Route::writer(Reason::PerConnectionPragma)
+        );
         assert_eq!(
             route("PRAGMA table_info(t)"),
             Route::reader(Reason::ReadPragma)
@@ -456,8 +671,56 @@ mod tests {
     }
 
     #[test]
+    fn temp_objects_stay_on_the_writer() {
+        assert_eq!(
+            route("SELECT * FROM scratch"),
+            Route::writer(Reason::TempObject)
+        );
+        assert_eq!(
+            route("SELECT * FROM temp.other"),
+            Route::writer(Reason::TempObject)
+        );
+        assert_eq!(
+            route("SELECT 'scratch' FROM t"),
+            Route::reader(Reason::Query)
+        );
+        assert!(verdict("CREATE TEMP TABLE x (a)").creates_temp);
+        assert!(!verdict("CREATE TABLE x (a)").creates_temp);
+        assert_eq!(
+            temp_names_created("CREATE TEMP TABLE Scratch (a)"),
+            ["scratch"]
+        );
+        assert_eq!(
+            temp_names_created("create temporary view if not exists v as select 1"),
+            ["v"]
+        );
+        assert_eq!(
+            temp_names_created("CREATE TABLE temp.t2 (a); CREATE TABLE main.t3 (a)"),
+            ["t2"]
+        );
+        assert_eq!(
+            temp_names_created("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn comments_are_stripped_for_the_cache_key_but_strings_kept() {
+        assert_eq!(without_comments("SELECT 1"), None);
+        assert_eq!(
+            without_comments("/* trace=abc */ SELECT '--x', \"/*y*/\" -- tail\nFROM t").as_deref(),
+            Some("  SELECT '--x', \"/*y*/\"  \nFROM t")
+        );
+        assert_eq!(without_comments("SELECT 4 - -1 / 2"), None);
+        assert_eq!(
+            without_comments("SELECT 4 - -1 / 2 -- c").as_deref(),
+            Some("SELECT 4 - -1 / 2  ")
+        );
+    }
+
+    #[test]
     fn transaction_effects() {
-        let txn = |sql| classify(sql, &grammar()).txn;
+        let txn = |sql| verdict(sql).txn;
         assert_eq!(txn("BEGIN"), TxnEffect::PlainBegin);
         assert_eq!(txn("begin transaction"), TxnEffect::PlainBegin);
         assert_eq!(txn("BEGIN IMMEDIATE"), TxnEffect::Begin);
@@ -473,10 +736,19 @@ mod tests {
 
     #[test]
     fn hostile_input_never_panics() {
+        // Past the recursion limit: not parsed, and the scan proves it is only a query.
         let deep = format!("SELECT {}1{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert_eq!(route(&deep).target(), Target::Writer);
+        assert_eq!(route(&deep), Route::reader(Reason::ScannedQuery));
+        let deep_write = format!(
+            "DELETE FROM t WHERE id = {}1{}",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
+        assert_eq!(route(&deep_write), Route::writer(Reason::Unparseable));
         let huge = format!("SELECT '{}'", "x".repeat(MAX_PARSE_LEN));
-        assert_eq!(route(&huge), Route::writer(Reason::TooLarge));
+        assert_eq!(route(&huge), Route::reader(Reason::ScannedQuery));
+        let huge_write = format!("DELETE FROM t WHERE v = '{}'", "x".repeat(MAX_PARSE_LEN));
+        assert_eq!(route(&huge_write), Route::writer(Reason::TooLarge));
         assert_eq!(route(""), Route::writer(Reason::Empty));
         assert_eq!(route("-- only a comment"), Route::writer(Reason::Empty));
         assert_eq!(route("\0\u{fffd}'unterminated").target(), Target::Writer);

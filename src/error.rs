@@ -22,6 +22,9 @@ pub enum RwErrorKind {
     WriterHeldByThisTask,
     /// Waiting for the writer took longer than the acquire timeout.
     WriterTimedOut,
+    /// The pool refused to run the statement (a per-connection `PRAGMA` assignment, which
+    /// would change one connection only); the message says what to do instead.
+    Rejected,
 }
 
 impl RwErrorKind {
@@ -30,6 +33,7 @@ impl RwErrorKind {
             RwErrorKind::TransactionAbandoned => "SQLX_RW_TRANSACTION_ABANDONED",
             RwErrorKind::WriterHeldByThisTask => "SQLX_RW_WRITER_HELD_BY_THIS_TASK",
             RwErrorKind::WriterTimedOut => "SQLX_RW_WRITER_TIMED_OUT",
+            RwErrorKind::Rejected => "SQLX_RW_REJECTED",
         }
     }
 }

@@ -84,6 +84,9 @@ where
             let Parts { sql, mut arguments, persistent } = parts?;
             let owner = Owner::current();
             let verdict = pool.verdict(sql.as_str());
+            if verdict.is_rejected() {
+                Err(pool.rejection(sql.as_str()))?;
+            }
             let mut lease = pool.lease(&verdict, owner).await?;
             let mut spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
             let run_sql = pool.rewrite(sql, &verdict);
@@ -116,6 +119,9 @@ where
                     }
                 }
                 pool.finish(lease, &verdict, failure.is_none(), owner).await?;
+                if verdict.creates_temp && failure.is_none() {
+                    pool.register_temps(run_sql.as_str());
+                }
                 if let Some(error) = failure {
                     Err(error)?;
                 }
@@ -142,6 +148,9 @@ where
             } = parts?;
             let owner = Owner::current();
             let verdict = pool.verdict(sql.as_str());
+            if verdict.is_rejected() {
+                return Err(pool.rejection(sql.as_str()));
+            }
             let mut lease = pool.lease(&verdict, owner).await?;
             let mut spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
             let run_sql = pool.rewrite(sql, &verdict);
@@ -162,6 +171,9 @@ where
                     }
                 }
                 pool.finish(lease, &verdict, result.is_ok(), owner).await?;
+                if verdict.creates_temp && result.is_ok() {
+                    pool.register_temps(run_sql.as_str());
+                }
                 return result;
             }
         })

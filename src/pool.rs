@@ -1,8 +1,10 @@
 //! `RwPool`: the pool callers hold. It owns the readers, the writer and the verdict cache, and
 //! decides, statement by statement, which connection runs what.
 
+use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Arc, Weak};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use sqlx::pool::{PoolConnection, PoolOptions};
@@ -10,7 +12,7 @@ use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Sqlite, Transaction};
 
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::cache::VerdictCache;
-use crate::classify::{classify, TxnEffect, Verdict};
+use crate::classify::{classify, temp_names_created, TxnEffect, Verdict};
 use crate::options::RwPoolOptions;
 use crate::owner::Owner;
 use crate::route::{Reason, Route, Target};
@@ -56,6 +58,9 @@ pub(crate) struct Shared<DB: Backend> {
     readers: Option<Pool<DB>>,
     pub(crate) writer: Arc<Writer<DB>>,
     cache: VerdictCache,
+    /// TEMP tables and views created through the pool: they exist on the writer only.
+    temps: RwLock<HashSet<String>>,
+    has_temps: AtomicBool,
     begin: Option<SqlStr>,
     pub(crate) counters: Counters,
 }
@@ -132,6 +137,8 @@ impl<DB: Backend> RwPool<DB> {
             readers,
             writer: Arc::new(writer),
             cache: VerdictCache::new(options.verdict_cache_bytes),
+            temps: RwLock::default(),
+            has_temps: AtomicBool::new(false),
             begin: DB::begin_statement(&options.settings),
             counters: Counters::default(),
         });
@@ -152,7 +159,7 @@ impl<DB: Backend> RwPool<DB> {
 
     pub(crate) fn verdict(&self, sql: &str) -> Verdict {
         self.0.cache.get_or_insert(sql, || {
-            let verdict = classify(sql, DB::grammar());
+            let verdict = classify(sql, DB::grammar(), &|name| self.is_temp(name));
             if is_fallback(verdict.route.reason()) {
                 tracing::debug!(
                     target: "sqlx_rw",
@@ -165,16 +172,52 @@ impl<DB: Backend> RwPool<DB> {
         })
     }
 
+    fn is_temp(&self, name: &str) -> bool {
+        self.0.has_temps.load(Ordering::Acquire)
+            && self
+                .0
+                .temps
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(name)
+    }
+
+    /// After `sql` ran on the writer: remember the TEMP tables and views it created, so that
+    /// statements naming them are routed to the writer, where they exist.
+    pub(crate) fn register_temps(&self, sql: &str) {
+        let names = temp_names_created(sql);
+        if names.is_empty() {
+            return;
+        }
+        self.0
+            .temps
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(names);
+        self.0.has_temps.store(true, Ordering::Release);
+        // Verdicts cached before now may send reads of these names to readers.
+        self.0.cache.clear();
+    }
+
+    /// The error for a statement the pool refuses to run.
+    pub(crate) fn rejection(&self, sql: &str) -> Error {
+        crate::error::pool_error(
+            crate::error::RwErrorKind::Rejected,
+            format!(
+                "`{}` changes a per-connection setting; through the pool it would apply to one \
+                 connection only. Set it for every connection with \
+                 RwPoolOptions::pragma(name, value) instead",
+                sql.get(..sql.floor_char_boundary(80))
+                    .unwrap_or_default()
+                    .trim()
+            ),
+        )
+    }
+
     /// Remember that a reader refused `sql`, so it goes straight to the writer next time.
     pub(crate) fn heal(&self, sql: &str) {
         bump(&self.0.counters.healed);
-        self.0.cache.overwrite(
-            sql,
-            Verdict {
-                route: Route::writer(Reason::Healed),
-                txn: TxnEffect::None,
-            },
-        );
+        self.0.cache.overwrite(sql, Verdict::writer(Reason::Healed));
         tracing::info!(
             target: "sqlx_rw",
             sql = %sql.get(..sql.floor_char_boundary(80)).unwrap_or_default(),
@@ -420,7 +463,10 @@ impl<DB: Backend> RwPool<DB> {
 }
 
 fn is_fallback(reason: Reason) -> bool {
-    matches!(reason, Reason::Unparseable | Reason::TooLarge)
+    matches!(
+        reason,
+        Reason::Unparseable | Reason::TooLarge | Reason::ScannedQuery
+    )
 }
 
 async fn reap_idle_transactions<DB: Backend>(shared: Weak<Shared<DB>>, period: Duration) {
@@ -479,10 +525,7 @@ mod tests {
             .await
             .unwrap();
         let insert = "INSERT INTO t VALUES (?) RETURNING x";
-        let wrong = Verdict {
-            route: Route::reader(Reason::Query),
-            txn: TxnEffect::None,
-        };
+        let wrong = Verdict::reader(Reason::Query);
         pool.0.cache.overwrite(insert, wrong);
 
         let x: i64 = sqlx::query_scalar(insert)

@@ -39,8 +39,17 @@ pub enum Reason {
     Transaction,
     /// `VACUUM`, `ANALYZE`, `REINDEX`, `ATTACH` or `DETACH`.
     Maintenance,
-    /// A `PRAGMA` that sets a value or may write.
+    /// A `PRAGMA` that sets a value, acts on the database, or reports per-connection state.
     WritePragma,
+    /// A `PRAGMA` assignment that would change one connection only (for example
+    /// `cache_size`, `query_only`): rejected with an error pointing to
+    /// [`RwPoolOptions::pragma`](crate::RwPoolOptions::pragma), which sets it on every connection.
+    PerConnectionPragma,
+    /// The statement names a `TEMP` object, which exists only on the writer connection.
+    TempObject,
+    /// sqlparser could not parse it (or it is over the size cap), but a keyword scan proves it
+    /// is a single query with no data-changing keyword.
+    ScannedQuery,
     /// The result depends on the connection (`last_insert_rowid()`, `changes()`,
     /// `total_changes()`), so it must run where the writes ran.
     ConnectionState,
@@ -74,7 +83,14 @@ impl Reason {
             Reason::Schema => "a schema change",
             Reason::Transaction => "transaction control",
             Reason::Maintenance => "VACUUM, ANALYZE, REINDEX, ATTACH or DETACH",
-            Reason::WritePragma => "a PRAGMA that sets a value or may write",
+            Reason::WritePragma => {
+                "a PRAGMA that sets a value, acts, or reads per-connection state"
+            }
+            Reason::PerConnectionPragma => {
+                "a per-connection PRAGMA setting (rejected: set it with RwPoolOptions::pragma)"
+            }
+            Reason::TempObject => "names a TEMP object, which lives on the writer connection",
+            Reason::ScannedQuery => "not parsed, but a keyword scan proves a single query",
             Reason::ConnectionState => {
                 "the result depends on the writer connection (last_insert_rowid, changes)"
             }

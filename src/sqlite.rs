@@ -171,19 +171,49 @@ impl Backend for Sqlite {
     }
 }
 
-/// From SQLite's pragma documentation: which pragmas only report. Pragmas whose value is
-/// per-connection (cache_size, foreign_keys, busy_timeout, …) stay on the writer, because a
-/// reader's value could differ from the one the caller set there.
+/// Every pragma SQLite documents, by how it may be routed (from
+/// <https://www.sqlite.org/pragma.html>). Unknown names (SQLCipher's, future ones) go to the
+/// writer in every form.
 fn pragma_access(name: &str) -> PragmaAccess {
     match name {
+        // Report on the schema or the file, in every form; `(arg)` names what to report on.
         "table_info" | "table_xinfo" | "table_list" | "index_info" | "index_xinfo"
         | "index_list" | "foreign_key_list" | "foreign_key_check" | "integrity_check"
         | "quick_check" | "collation_list" | "database_list" | "function_list" | "module_list"
         | "pragma_list" | "compile_options" | "freelist_count" | "page_count" => {
             PragmaAccess::Report
         }
+        // Database-wide values stored in the file: any connection reads the same value.
         "application_id" | "user_version" | "schema_version" | "page_size" | "encoding"
         | "auto_vacuum" | "journal_mode" => PragmaAccess::Value,
+        // Per-connection settings that change what reads do or cost: setting one through the
+        // pool would leave every reader as it was.
+        "cache_size"
+        | "cache_spill"
+        | "mmap_size"
+        | "temp_store"
+        | "temp_store_directory"
+        | "busy_timeout"
+        | "query_only"
+        | "read_uncommitted"
+        | "case_sensitive_like"
+        | "reverse_unordered_selects"
+        | "automatic_index"
+        | "threads"
+        | "soft_heap_limit"
+        | "hard_heap_limit"
+        | "short_column_names"
+        | "full_column_names"
+        | "count_changes"
+        | "empty_result_callbacks"
+        | "trusted_schema"
+        | "locking_mode"
+        | "data_version"
+        | "legacy_file_format"
+        | "data_store_directory" => PragmaAccess::PerConnection,
+        // Everything else either acts on the database (optimize, wal_checkpoint,
+        // incremental_vacuum, shrink_memory) or changes how writes behave (foreign_keys,
+        // synchronous, recursive_triggers, …): the writer, where all writes run.
         _ => PragmaAccess::Writer,
     }
 }

@@ -28,8 +28,8 @@ pub struct Stats {
     pub writer_statements: u64,
     /// Statements run inside a transaction begun with `BEGIN` through the pool.
     pub pinned_statements: u64,
-    /// Statements sent to the writer because they could not be classified (unparseable or too
-    /// large).
+    /// Statements sqlparser could not parse (or over the size cap): routed by a keyword scan,
+    /// or to the writer when the scan could not prove a read.
     pub parse_fallbacks: u64,
     /// Statements a reader refused as writes and that then ran on the writer.
     pub healed: u64,

@@ -327,3 +327,86 @@ async fn bad_input_gets_an_error_and_the_pool_keeps_working() {
         .unwrap();
     assert!(pool.stats().parse_fallbacks >= 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn temp_tables_created_through_the_pool_are_used_on_the_writer() {
+    let (_dir, pool) = common::file_pool().await;
+    // Classified (and cached) before the temp table exists: a read for a reader.
+    assert!(pool.route_of("SELECT x FROM scratch").is_reader());
+
+    sqlx::query("CREATE TEMP TABLE scratch (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO scratch VALUES (5)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let x: i64 = sqlx::query_scalar("SELECT x FROM scratch")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(x, 5);
+    assert_eq!(
+        pool.route_of("SELECT x FROM scratch").reason(),
+        sqlx_rw::Reason::TempObject
+    );
+    // Names that merely appear in strings do not count.
+    assert!(pool.route_of("SELECT 'scratch'").is_reader());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_connection_pragmas_are_rejected_and_write_pragmas_apply_to_every_write() {
+    let (_dir, pool) = common::file_pool().await;
+    let err = sqlx::query("PRAGMA cache_size = 100")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(common::rw_kind(&err), Some(RwErrorKind::Rejected), "{err}");
+    assert!(err.to_string().contains("RwPoolOptions::pragma"), "{err}");
+    let err = sqlx::raw_sql("SELECT 1; PRAGMA query_only = 1")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(common::rw_kind(&err), Some(RwErrorKind::Rejected), "{err}");
+
+    // foreign_keys changes how writes behave: it runs on the writer, where every write runs.
+    sqlx::raw_sql(
+        "CREATE TABLE p (id INTEGER PRIMARY KEY);
+         CREATE TABLE c (p_id INTEGER REFERENCES p(id));",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert!(sqlx::query("INSERT INTO c VALUES (1)")
+        .execute(&pool)
+        .await
+        .is_err());
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for _ in 0..10 {
+        sqlx::query("INSERT INTO c VALUES (1)")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+
+    // The options builder sets a per-connection pragma on every connection, readers included.
+    let (_dir2, pool2) =
+        common::file_pool_with(sqlx_rw::RwPoolOptions::new().pragma("cache_size", "-4321")).await;
+    let on_writer: i64 = {
+        let mut conn = pool2.acquire().await.unwrap();
+        sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    let mut reader = pool2.acquire_read().await.unwrap();
+    let on_reader: i64 = sqlx::query_scalar("PRAGMA cache_size")
+        .fetch_one(&mut *reader)
+        .await
+        .unwrap();
+    assert_eq!((on_writer, on_reader), (-4321, -4321));
+}
