@@ -28,8 +28,8 @@ pub struct Grammar {
     pub dialect: &'static (dyn Dialect + Sync),
     /// How a `PRAGMA` (or the backend's equivalent) with this lower-case name may run.
     pub pragma: fn(&str) -> PragmaAccess,
-    /// `true` if a function with this lower-case name reads state of the connection it runs
-    /// on (so the statement must run on the writer, where the caller's writes happened).
+    /// `true` if a function with this name (in any letter case) reads state of the connection
+    /// it runs on (so the statement must run on the writer, where the caller's writes happened).
     pub connection_function: fn(&str) -> bool,
 }
 
@@ -112,10 +112,12 @@ impl Verdict {
 
 /// Classify `sql`. Never panics; cost is bounded by [`MAX_PARSE_LEN`] and the recursion limit.
 ///
-/// `is_temp` tells whether a name is a `TEMP` object created through the pool.
+/// `is_temp` tells whether a name (in any letter case) is a `TEMP` object created through the
+/// pool.
 pub(crate) fn classify(sql: &str, grammar: &Grammar, is_temp: &dyn Fn(&str) -> bool) -> Verdict {
+    let facts = TextFacts::of(sql, grammar, is_temp);
     let mut verdict = if sql.len() > MAX_PARSE_LEN {
-        scanned(sql, Reason::TooLarge)
+        facts.scanned(Reason::TooLarge)
     } else {
         // sqlparser is third-party code fed arbitrary input: should it ever panic, the
         // statement fails closed instead of taking the caller's task down.
@@ -127,75 +129,132 @@ pub(crate) fn classify(sql: &str, grammar: &Grammar, is_temp: &dyn Fn(&str) -> b
         }));
         match parsed {
             Ok(Ok(statements)) => classify_statements(&statements, grammar),
-            Ok(Err(_)) | Err(_) => classify_unparsed(sql, grammar),
+            Ok(Err(_)) | Err(_) => classify_unparsed(sql, grammar, &facts),
         }
     };
     if verdict.route.is_reader() {
-        if calls_connection_function(sql, grammar) {
+        if facts.connection_call {
             verdict = Verdict::writer(Reason::ConnectionState);
-        } else if names_temp_object(sql, is_temp) {
+        } else if facts.temp_name {
             verdict = Verdict::writer(Reason::TempObject);
         }
     }
-    verdict.creates_temp = may_create_temp(sql);
+    verdict.creates_temp = facts.create && facts.temp_keyword;
     verdict
 }
 
-/// Route SQL that was not parsed: a reader only if a keyword scan proves it is one query
-/// with no data-changing keyword, otherwise the writer for `reason`.
-fn scanned(sql: &str, reason: Reason) -> Verdict {
-    if scan_proves_query(sql) {
-        Verdict::reader(Reason::ScannedQuery)
-    } else {
-        Verdict::writer(reason).with_txn(txn_from_text(sql))
-    }
+/// What one pass over the tokens of the text tells, outside strings and comments. The parsed
+/// path uses it for what the AST does not show (connection-bound calls, TEMP names); SQL that
+/// was not parsed is routed by it alone.
+#[derive(Default)]
+struct TextFacts {
+    /// The first word is SELECT, WITH or VALUES.
+    starts_as_query: bool,
+    /// A keyword that only a statement that writes or changes connection state contains.
+    write_keyword: bool,
+    /// Another statement follows a `;`.
+    more_statements: bool,
+    /// `name(` where name is a connection-bound function.
+    connection_call: bool,
+    /// The TEMP schema, or a TEMP object created through the pool, is named.
+    temp_name: bool,
+    /// The words CREATE and TEMP/TEMPORARY both occur.
+    create: bool,
+    temp_keyword: bool,
+    /// A transaction-control keyword occurs.
+    txn_keyword: bool,
 }
 
 /// Every SQLite statement that writes or changes connection state starts with, or (for
-/// `WITH … DELETE`) contains, one of these keywords. A query that has none of them, outside
-/// string literals and comments, and is a single statement, only reads. Quoted identifiers
-/// are compared too, so a column named "delete" errs towards the writer.
-fn scan_proves_query(sql: &str) -> bool {
-    const WRITE_KEYWORDS: [&str; 21] = [
-        "insert",
-        "update",
-        "delete",
-        "replace",
-        "upsert",
-        "create",
-        "drop",
-        "alter",
-        "attach",
-        "detach",
-        "vacuum",
-        "reindex",
-        "analyze",
-        "pragma",
-        "begin",
-        "commit",
-        "rollback",
-        "savepoint",
-        "release",
-        "returning",
-        "into",
-    ];
-    let mut words = Words::new(sql);
-    let starts_as_query = words.next().is_some_and(|w| {
-        ["select", "with", "values"]
-            .iter()
-            .any(|k| w.eq_ignore_ascii_case(k))
-    });
-    if !starts_as_query {
-        return false;
-    }
-    let mut ended = false;
-    for word in words {
-        if ended || WRITE_KEYWORDS.iter().any(|k| word.eq_ignore_ascii_case(k)) {
-            return false;
+/// `WITH … DELETE`) contains, one of these keywords. Quoted identifiers are compared too, so a
+/// column named "delete" errs towards the writer.
+const WRITE_KEYWORDS: [&str; 21] = [
+    "insert",
+    "update",
+    "delete",
+    "replace",
+    "upsert",
+    "create",
+    "drop",
+    "alter",
+    "attach",
+    "detach",
+    "vacuum",
+    "reindex",
+    "analyze",
+    "pragma",
+    "begin",
+    "commit",
+    "rollback",
+    "savepoint",
+    "release",
+    "returning",
+    "into",
+];
+
+const TXN_KEYWORDS: [&str; 6] = ["begin", "commit", "rollback", "end", "savepoint", "release"];
+
+const TEMP_SCHEMA: [&str; 4] = [
+    "temp",
+    "temporary",
+    "sqlite_temp_master",
+    "sqlite_temp_schema",
+];
+
+fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|k| word.eq_ignore_ascii_case(k))
+}
+
+impl TextFacts {
+    fn of(sql: &str, grammar: &Grammar, is_temp: &dyn Fn(&str) -> bool) -> TextFacts {
+        let mut facts = TextFacts::default();
+        let mut words = Words::new(sql).peekable();
+        let mut first = true;
+        let mut after_semicolon = false;
+        while let Some(word) = words.next() {
+            if first {
+                facts.starts_as_query = is_one_of(word, &["select", "with", "values"]);
+                first = false;
+            }
+            if word == ";" {
+                after_semicolon = true;
+                continue;
+            }
+            facts.more_statements |= after_semicolon;
+            facts.write_keyword |= is_one_of(word, &WRITE_KEYWORDS);
+            facts.txn_keyword |= is_one_of(word, &TXN_KEYWORDS);
+            facts.create |= word.eq_ignore_ascii_case("create");
+            facts.temp_keyword |=
+                word.eq_ignore_ascii_case("temp") || word.eq_ignore_ascii_case("temporary");
+            facts.temp_name |= is_one_of(word, &TEMP_SCHEMA) || is_temp(word);
+            facts.connection_call |=
+                words.peek() == Some(&"(") && (grammar.connection_function)(word);
         }
-        ended = word == ";";
+        facts
     }
-    true
+
+    /// A single query with no data-changing keyword only reads.
+    fn proves_query(&self) -> bool {
+        self.starts_as_query && !self.write_keyword && !self.more_statements
+    }
+
+    fn txn(&self) -> TxnEffect {
+        if self.txn_keyword {
+            TxnEffect::Unknown
+        } else {
+            TxnEffect::None
+        }
+    }
+
+    /// Route SQL that was not parsed: a reader only if the scan proves a single query,
+    /// otherwise the writer for `reason`.
+    fn scanned(&self, reason: Reason) -> Verdict {
+        if self.proves_query() {
+            Verdict::reader(Reason::ScannedQuery)
+        } else {
+            Verdict::writer(reason).with_txn(self.txn())
+        }
+    }
 }
 
 fn classify_statements(statements: &[Statement], grammar: &Grammar) -> Verdict {
@@ -318,19 +377,6 @@ fn set_expr_writes(body: &SetExpr) -> bool {
     }
 }
 
-/// A call `name(` of a connection-bound function anywhere in the text. A scan of the tokens
-/// rather than the AST: it also covers the unparsed path, and a false positive (a column of
-/// that name followed by a parenthesis) only costs a trip to the writer.
-fn calls_connection_function(sql: &str, grammar: &Grammar) -> bool {
-    let mut words = Words::new(sql).peekable();
-    while let Some(word) = words.next() {
-        if words.peek() == Some(&"(") && (grammar.connection_function)(&word.to_ascii_lowercase()) {
-            return true;
-        }
-    }
-    false
-}
-
 fn last_ident_lower(name: &ObjectName) -> String {
     name.0
         .last()
@@ -341,7 +387,7 @@ fn last_ident_lower(name: &ObjectName) -> String {
 
 /// Best safe route for SQL that sqlparser rejects. Only a lone read-only `PRAGMA` query is
 /// proven a read by a token scan; everything else fails closed to the writer.
-fn classify_unparsed(sql: &str, grammar: &Grammar) -> Verdict {
+fn classify_unparsed(sql: &str, grammar: &Grammar, facts: &TextFacts) -> Verdict {
     let words = Words::new(sql);
     if let Some(verdict) = unparsed_pragma(words.clone(), grammar) {
         return verdict;
@@ -350,7 +396,7 @@ fn classify_unparsed(sql: &str, grammar: &Grammar) -> Verdict {
     if is_empty {
         return Verdict::writer(Reason::Empty);
     }
-    scanned(sql, Reason::Unparseable)
+    facts.scanned(Reason::Unparseable)
 }
 
 /// `PRAGMA [schema.]name [(arg)] [;]`, with nothing else in the string.
@@ -397,29 +443,6 @@ fn pragma_verdict(access: PragmaAccess, has_argument: bool, is_eq: bool) -> Verd
         (PragmaAccess::PerConnection, true, _) => Verdict::writer(Reason::PerConnectionPragma),
         _ => Verdict::writer(Reason::WritePragma),
     }
-}
-
-/// `true` if any word of `sql` (outside strings and comments) names a TEMP object, or the
-/// TEMP schema itself.
-fn names_temp_object(sql: &str, is_temp: &dyn Fn(&str) -> bool) -> bool {
-    Words::new(sql).any(|w| {
-        w.eq_ignore_ascii_case("temp")
-            || w.eq_ignore_ascii_case("temporary")
-            || w.eq_ignore_ascii_case("sqlite_temp_master")
-            || w.eq_ignore_ascii_case("sqlite_temp_schema")
-            || is_temp(&w.to_ascii_lowercase())
-    })
-}
-
-/// Cheap and conservative: the statement mentions CREATE and TEMP/TEMPORARY.
-fn may_create_temp(sql: &str) -> bool {
-    let mut create = false;
-    let mut temp = false;
-    for w in Words::new(sql) {
-        create |= w.eq_ignore_ascii_case("create");
-        temp |= w.eq_ignore_ascii_case("temp") || w.eq_ignore_ascii_case("temporary");
-    }
-    create && temp
 }
 
 /// The lower-case names of the TEMP tables and views `sql` creates:
@@ -494,17 +517,6 @@ pub(crate) fn without_comments(sql: &str) -> Option<String> {
     Some(out)
 }
 
-/// Whether text that was not parsed may change the transaction state.
-fn txn_from_text(sql: &str) -> TxnEffect {
-    const KEYWORDS: [&str; 6] = ["begin", "commit", "rollback", "end", "savepoint", "release"];
-    let mentions = Words::new(sql).any(|w| KEYWORDS.iter().any(|k| w.eq_ignore_ascii_case(k)));
-    if mentions {
-        TxnEffect::Unknown
-    } else {
-        TxnEffect::None
-    }
-}
-
 /// A small SQL tokenizer for the unparsed path: identifiers, numbers, quoted strings and
 /// single punctuation, with comments and white space skipped. It never fails.
 #[derive(Clone)]
@@ -544,11 +556,13 @@ impl<'a> Iterator for Words<'a> {
             };
             let (word, rest) = s.split_at(len);
             self.rest = rest;
-            let word = match word.as_bytes()[0] {
-                b'"' | b'`' | b'[' if word.len() >= 2 => &word[1..word.len() - 1],
-                _ => word,
+            // A quoted identifier compares by its name; an unterminated one stays as it is.
+            let unquoted = match first {
+                '"' | '`' => word[1..].strip_suffix(first),
+                '[' => word[1..].strip_suffix(']'),
+                _ => None,
             };
-            return Some(word);
+            return Some(unquoted.unwrap_or(word));
         }
     }
 }
@@ -568,12 +582,14 @@ mod tests {
                 "cache_size" => PragmaAccess::PerConnection,
                 _ => PragmaAccess::Writer,
             },
-            connection_function: |name| name == "last_insert_rowid",
+            connection_function: |name| name.eq_ignore_ascii_case("last_insert_rowid"),
         }
     }
 
     fn verdict(sql: &str) -> Verdict {
-        classify(sql, &grammar(), &|name| name == "scratch")
+        classify(sql, &grammar(), &|name| {
+            name.eq_ignore_ascii_case("scratch")
+        })
     }
 
     fn route(sql: &str) -> Route {
@@ -752,5 +768,7 @@ mod tests {
         assert_eq!(route(""), Route::writer(Reason::Empty));
         assert_eq!(route("-- only a comment"), Route::writer(Reason::Empty));
         assert_eq!(route("\0\u{fffd}'unterminated").target(), Target::Writer);
+        // Found by tests/classifier_fuzz.rs: an unterminated quote before a multi-byte char.
+        assert_eq!(route("PRAGMA \"Mé").target(), Target::Writer);
     }
 }

@@ -12,7 +12,7 @@ use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Sqlite, Transaction};
 
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::cache::VerdictCache;
-use crate::classify::{classify, temp_names_created, TxnEffect, Verdict};
+use crate::classify::{classify, temp_names_created, TxnEffect, Verdict, MAX_PARSE_LEN};
 use crate::options::RwPoolOptions;
 use crate::owner::Owner;
 use crate::route::{Reason, Route, Target};
@@ -158,18 +158,24 @@ impl<DB: Backend> RwPool<DB> {
     }
 
     pub(crate) fn verdict(&self, sql: &str) -> Verdict {
-        self.0.cache.get_or_insert(sql, || {
+        let classify = || {
             let verdict = classify(sql, DB::grammar(), &|name| self.is_temp(name));
             if is_fallback(verdict.route.reason()) {
                 tracing::debug!(
                     target: "sqlx_rw",
                     sql = %sql.get(..sql.floor_char_boundary(80)).unwrap_or_default(),
                     reason = %verdict.route.reason(),
-                    "statement not classified; it will run on the writer"
+                    "statement not parsed; routed by a keyword scan or to the writer"
                 );
             }
             verdict
-        })
+        };
+        // Statements over the parse cap are routed by a linear scan, which costs less than
+        // the memory caching megabytes of text would.
+        if sql.len() > MAX_PARSE_LEN {
+            return classify();
+        }
+        self.0.cache.get_or_insert(sql, classify)
     }
 
     fn is_temp(&self, name: &str) -> bool {

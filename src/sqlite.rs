@@ -219,5 +219,7 @@ fn pragma_access(name: &str) -> PragmaAccess {
 }
 
 fn is_connection_function(name: &str) -> bool {
-    matches!(name, "last_insert_rowid" | "changes" | "total_changes")
+    ["last_insert_rowid", "changes", "total_changes"]
+        .iter()
+        .any(|f| name.eq_ignore_ascii_case(f))
 }
