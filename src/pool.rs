@@ -12,7 +12,7 @@ use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Sqlite, Transaction};
 
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::cache::VerdictCache;
-use crate::classify::{classify, temp_names_created, TxnEffect, Verdict, MAX_PARSE_LEN};
+use crate::classify::{classify, temp_names_created, TxnEffect, Verdict};
 use crate::options::RwPoolOptions;
 use crate::owner::Owner;
 use crate::route::{Reason, Route, Target};
@@ -170,9 +170,9 @@ impl<DB: Backend> RwPool<DB> {
             }
             verdict
         };
-        // Statements over the parse cap are routed by a linear scan, which costs less than
-        // the memory caching megabytes of text would.
-        if sql.len() > MAX_PARSE_LEN {
+        // Past this size a statement is routed by a linear scan each time: cheaper than the
+        // memory it would take in the cache (a key is the whole text).
+        if sql.len() > MAX_CACHED_LEN {
             return classify();
         }
         self.0.cache.get_or_insert(sql, classify)
@@ -467,6 +467,9 @@ impl<DB: Backend> RwPool<DB> {
         }
     }
 }
+
+/// Statements longer than this are not cached.
+const MAX_CACHED_LEN: usize = 256 * 1024;
 
 fn is_fallback(reason: Reason) -> bool {
     matches!(
