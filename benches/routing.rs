@@ -54,26 +54,69 @@ async fn main() {
     let giant = in_list(200_000);
     type Class = (&'static str, Box<dyn Fn(usize) -> String>);
     let classes: Vec<Class> = vec![
-        ("point SELECT", Box::new(|i| format!("SELECT v FROM t WHERE id = {i}"))),
-        ("CTE join", Box::new(|i| format!(
-            "WITH recent AS (SELECT id, v FROM t WHERE n > {i} ORDER BY n DESC LIMIT 10) \
-             SELECT r.v, u.note FROM recent r JOIN u ON u.t_id = r.id WHERE u.note LIKE '%x%'"))),
-        ("INSERT … ON CONFLICT", Box::new(|i| format!(
-            "INSERT INTO t (id, v) VALUES ({i}, 'x') ON CONFLICT (id) DO UPDATE SET v = excluded.v"))),
-        ("WITH … DELETE", Box::new(|i| format!(
-            "WITH old AS (SELECT id FROM t WHERE n < {i}) DELETE FROM t WHERE id IN (SELECT id FROM old)"))),
-        ("PRAGMA table_info (unparsed)", Box::new(|i| format!("PRAGMA table_info(t{i})"))),
-        ("SELECT with 200-item IN", Box::new(move |i| format!("SELECT * FROM t WHERE id IN ({big_in}, {i})"))),
-        ("15 KB statement (parsed)", Box::new(move |i| format!("SELECT * FROM t WHERE id IN ({near_cap}, {i})"))),
-        ("60 KB statement (scanned)", Box::new(move |i| format!("SELECT * FROM t WHERE id IN ({huge}, {i})"))),
-        ("1.3 MB statement (scanned)", Box::new(move |i| format!("SELECT * FROM t WHERE id IN ({giant}, {i})"))),
+        (
+            "point SELECT",
+            Box::new(|i| format!("SELECT v FROM t WHERE id = {i}")),
+        ),
+        (
+            "CTE join",
+            Box::new(|i| {
+                format!(
+                    "WITH recent AS (SELECT id, v FROM t WHERE n > {i} ORDER BY n DESC LIMIT 10) \
+             SELECT r.v, u.note FROM recent r JOIN u ON u.t_id = r.id WHERE u.note LIKE '%x%'"
+                )
+            }),
+        ),
+        (
+            "INSERT … ON CONFLICT",
+            Box::new(|i| {
+                format!(
+            "INSERT INTO t (id, v) VALUES ({i}, 'x') ON CONFLICT (id) DO UPDATE SET v = excluded.v")
+            }),
+        ),
+        (
+            "WITH … DELETE",
+            Box::new(|i| {
+                format!(
+            "WITH old AS (SELECT id FROM t WHERE n < {i}) DELETE FROM t WHERE id IN (SELECT id FROM old)")
+            }),
+        ),
+        (
+            "PRAGMA table_info (unparsed)",
+            Box::new(|i| format!("PRAGMA table_info(t{i})")),
+        ),
+        (
+            "SELECT with 200-item IN",
+            Box::new(move |i| format!("SELECT * FROM t WHERE id IN ({big_in}, {i})")),
+        ),
+        (
+            "15 KB statement (parsed)",
+            Box::new(move |i| format!("SELECT * FROM t WHERE id IN ({near_cap}, {i})")),
+        ),
+        (
+            "60 KB statement (scanned)",
+            Box::new(move |i| format!("SELECT * FROM t WHERE id IN ({huge}, {i})")),
+        ),
+        (
+            "1.3 MB statement (scanned)",
+            Box::new(move |i| format!("SELECT * FROM t WHERE id IN ({giant}, {i})")),
+        ),
     ];
 
     println!("Routing cost per statement (median of 5 rounds)\n");
-    println!("{:<30} {:>14} {:>12} {:>10}", "statement class", "parse (miss)", "cache hit", "miss/hit");
+    println!(
+        "{:<30} {:>14} {:>12} {:>10}",
+        "statement class", "parse (miss)", "cache hit", "miss/hit"
+    );
     for (name, make) in &classes {
         let len = make(0).len();
-        let (rounds, iters) = if len > 500_000 { (5, 3) } else if len > 10_000 { (5, 20) } else { (5, 2_000) };
+        let (rounds, iters) = if len > 500_000 {
+            (5, 3)
+        } else if len > 10_000 {
+            (5, 20)
+        } else {
+            (5, 2_000)
+        };
         // Distinct text every call: each one is a miss and a parse.
         let miss = measure(rounds, iters, |i| {
             black_box(pool.route_of(&make(1_000_000 + i)));
@@ -83,7 +126,12 @@ async fn main() {
         let hit = measure(rounds, iters.max(20) * 10, |_| {
             black_box(pool.route_of(black_box(&hot)));
         });
-        println!("{name:<30} {:>14} {:>12} {:>9.0}×", fmt(miss), fmt(hit), miss.as_secs_f64() / hit.as_secs_f64());
+        println!(
+            "{name:<30} {:>14} {:>12} {:>9.0}×",
+            fmt(miss),
+            fmt(hit),
+            miss.as_secs_f64() / hit.as_secs_f64()
+        );
     }
 
     // Trace comments that change per request (sqlcommenter) must not defeat the cache.
@@ -94,14 +142,21 @@ async fn main() {
         black_box(pool.route_of(&format!("/* traceparent='00-{i:032x}-01' */ {base}")));
     });
     let misses = pool.stats().cache_misses - before;
-    println!("{:<30} {:>14} {:>12}", "varying trace comment", "-", fmt(commented));
+    println!(
+        "{:<30} {:>14} {:>12}",
+        "varying trace comment",
+        "-",
+        fmt(commented)
+    );
     println!("  (10,000 distinct comments, {misses} parses)");
 
     println!("\nVerdict cache memory for 100,000 distinct statements\n");
     for budget in [8 << 20, 1 << 30] {
         let pool = open(budget, &dir, &format!("mem{budget}.db")).await;
         for i in 0..100_000 {
-            pool.route_of(&format!("SELECT v, n FROM t WHERE id = {i} AND v = 'some value'"));
+            pool.route_of(&format!(
+                "SELECT v, n FROM t WHERE id = {i} AND v = 'some value'"
+            ));
         }
         let stats = pool.stats();
         println!(

@@ -43,6 +43,14 @@ pub trait Backend: Database + Sized {
     /// Whether `conn` is inside a transaction now.
     fn in_transaction(conn: &mut Self::Connection) -> BoxFuture<'_, Result<bool, Error>>;
 
+    /// Have `conn` (the writer) call `on_commit` for every transaction it commits and
+    /// `on_rollback` for every one it rolls back, for the pool's counters.
+    fn watch_transactions(
+        conn: &mut Self::Connection,
+        on_commit: Box<dyn Fn() + Send + Sync>,
+        on_rollback: Box<dyn Fn() + Send + Sync>,
+    ) -> BoxFuture<'_, Result<(), Error>>;
+
     /// Roll back whatever transaction `conn` is in.
     fn rollback(conn: &mut Self::Connection) -> BoxFuture<'_, Result<(), Error>>;
 

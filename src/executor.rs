@@ -9,14 +9,18 @@
 use either::Either;
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use sqlx::error::BoxDynError;
 use sqlx::pool::PoolConnection;
 use sqlx::{Acquire, Database, Error, Execute, Executor, SqlStr, Transaction};
+use std::task::{Context, Poll};
+use std::time::Instant;
+use tracing::{field, Instrument, Span};
 
 use crate::backend::Backend;
+use crate::classify::Verdict;
 use crate::owner::Owner;
-use crate::pool::RwPool;
+use crate::pool::{Lease, RwPool};
 
 /// A query taken apart: what actually runs on the chosen connection.
 struct Routed<DB: Database> {
@@ -80,14 +84,21 @@ where
     {
         let pool = self.clone();
         let parts = Parts::take(query);
-        Box::pin(async_stream::try_stream! {
+        let span = parts
+            .as_ref()
+            .map_or_else(|_| Span::none(), |p| statement_span(p.sql.as_str()));
+        let recorder = span.clone();
+        let stream = async_stream::try_stream! {
             let Parts { sql, mut arguments, persistent } = parts?;
             let owner = Owner::current();
+            let started = Instant::now();
             let verdict = pool.verdict(sql.as_str());
             if verdict.is_rejected() {
                 Err(pool.rejection(sql.as_str()))?;
             }
             let mut lease = pool.lease(&verdict, owner).await?;
+            record_lease(&recorder, &verdict, &lease, started);
+            let ran = Instant::now();
             let mut spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
             let run_sql = pool.rewrite(sql, &verdict);
             loop {
@@ -115,10 +126,12 @@ where
                         pool.heal(run_sql.as_str());
                         arguments = spare.take();
                         lease = pool.writer_lease(owner).await?;
+                        recorder.record("route", "writer");
                         continue;
                     }
                 }
                 pool.finish(lease, &verdict, failure.is_none(), owner).await?;
+                recorder.record("exec_us", ran.elapsed().as_micros() as u64);
                 if verdict.creates_temp && failure.is_none() {
                     pool.register_temps(run_sql.as_str());
                 }
@@ -127,6 +140,10 @@ where
                 }
                 break;
             }
+        };
+        Box::pin(InSpan {
+            span,
+            inner: Box::pin(stream),
         })
     }
 
@@ -140,18 +157,25 @@ where
     {
         let pool = self.clone();
         let parts = Parts::take(query);
-        Box::pin(async move {
+        let span = parts
+            .as_ref()
+            .map_or_else(|_| Span::none(), |p| statement_span(p.sql.as_str()));
+        let recorder = span.clone();
+        let run = async move {
             let Parts {
                 sql,
                 mut arguments,
                 persistent,
             } = parts?;
             let owner = Owner::current();
+            let started = Instant::now();
             let verdict = pool.verdict(sql.as_str());
             if verdict.is_rejected() {
                 return Err(pool.rejection(sql.as_str()));
             }
             let mut lease = pool.lease(&verdict, owner).await?;
+            record_lease(&recorder, &verdict, &lease, started);
+            let ran = Instant::now();
             let mut spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
             let run_sql = pool.rewrite(sql, &verdict);
             loop {
@@ -167,16 +191,19 @@ where
                         pool.heal(run_sql.as_str());
                         arguments = spare.take();
                         lease = pool.writer_lease(owner).await?;
+                        recorder.record("route", "writer");
                         continue;
                     }
                 }
                 pool.finish(lease, &verdict, result.is_ok(), owner).await?;
+                recorder.record("exec_us", ran.elapsed().as_micros() as u64);
                 if verdict.creates_temp && result.is_ok() {
                     pool.register_temps(run_sql.as_str());
                 }
                 return result;
             }
-        })
+        };
+        Box::pin(run.instrument(span))
     }
 
     fn prepare_with<'e>(
@@ -206,6 +233,66 @@ where
             let mut lease = pool.lease(&verdict, Owner::current()).await?;
             lease.conn().describe(sql).await
         })
+    }
+}
+
+/// The span every statement runs in: `sqlx_rw.statement` at INFO on target `sqlx_rw`, with the
+/// route, the reason, whether it ran in a pinned transaction, the wait for a connection and
+/// the time executing (µs); with DEBUG enabled, the first bytes of the SQL too. Creating it
+/// costs nothing when no subscriber listens.
+fn statement_span(sql: &str) -> Span {
+    let span = tracing::info_span!(
+        target: "sqlx_rw",
+        "sqlx_rw.statement",
+        route = field::Empty,
+        reason = field::Empty,
+        pinned = field::Empty,
+        wait_us = field::Empty,
+        exec_us = field::Empty,
+        sql = field::Empty,
+    );
+    if !span.is_disabled() && tracing::enabled!(target: "sqlx_rw", tracing::Level::DEBUG) {
+        span.record(
+            "sql",
+            sql.get(..sql.floor_char_boundary(120)).unwrap_or_default(),
+        );
+    }
+    span
+}
+
+fn record_lease<DB: Backend>(span: &Span, verdict: &Verdict, lease: &Lease<DB>, started: Instant) {
+    if span.is_disabled() {
+        return;
+    }
+    span.record(
+        "route",
+        if lease.is_reader() {
+            "reader"
+        } else {
+            "writer"
+        },
+    );
+    span.record("reason", verdict.route.reason().describe());
+    span.record("pinned", lease.is_pinned());
+    span.record("wait_us", started.elapsed().as_micros() as u64);
+}
+
+/// A stream that runs in `span`: entered on every poll, as `Instrument` does for futures.
+struct InSpan<S> {
+    span: Span,
+    inner: S,
+}
+
+impl<S: Stream + Unpin> Stream for InSpan<S> {
+    type Item = S::Item;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<S::Item>> {
+        let this = &mut *self;
+        let _entered = this.span.enter();
+        std::pin::Pin::new(&mut this.inner).poll_next(cx)
     }
 }
 

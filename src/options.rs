@@ -31,6 +31,7 @@ pub struct RwPoolOptions<DB: Backend = Sqlite> {
     pub(crate) readers: u32,
     pub(crate) acquire_timeout: Duration,
     pub(crate) idle_transaction_timeout: Duration,
+    pub(crate) slow_writer_wait: Duration,
     pub(crate) verdict_cache_bytes: usize,
     pub(crate) settings: DB::Settings,
 }
@@ -41,6 +42,7 @@ impl<DB: Backend> Default for RwPoolOptions<DB> {
             readers: std::thread::available_parallelism().map_or(4, |n| n.get() as u32),
             acquire_timeout: Duration::from_secs(30),
             idle_transaction_timeout: Duration::from_secs(30),
+            slow_writer_wait: Duration::from_secs(1),
             verdict_cache_bytes: 8 * 1024 * 1024,
             settings: DB::default_settings(),
         }
@@ -73,6 +75,13 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// [`RwErrorKind::TransactionAbandoned`](crate::RwErrorKind::TransactionAbandoned).
     pub fn idle_transaction_timeout(mut self, timeout: Duration) -> Self {
         self.idle_transaction_timeout = timeout;
+        self
+    }
+
+    /// A wait for the writer at least this long is logged as a `tracing` warning (default
+    /// 1 s): something held the writer too long.
+    pub fn slow_writer_wait(mut self, threshold: Duration) -> Self {
+        self.slow_writer_wait = threshold;
         self
     }
 

@@ -17,7 +17,7 @@ use crate::options::RwPoolOptions;
 use crate::owner::Owner;
 use crate::route::{Reason, Route, Target};
 use crate::stats::{bump, Counters, Stats};
-use crate::writer::{PinAccess, PinnedUse, Turn, Writer};
+use crate::writer::{PinAccess, PinnedUse, Turn, Writer, WriterSettings};
 
 /// A pool with one writer connection and read-only reader connections, routing every
 /// statement by its SQL.
@@ -62,7 +62,7 @@ pub(crate) struct Shared<DB: Backend> {
     temps: RwLock<HashSet<String>>,
     has_temps: AtomicBool,
     begin: Option<SqlStr>,
-    pub(crate) counters: Counters,
+    pub(crate) counters: Arc<Counters>,
 }
 
 /// The connection one statement runs on.
@@ -83,6 +83,10 @@ impl<DB: Backend> Lease<DB> {
 
     pub(crate) fn is_reader(&self) -> bool {
         matches!(self, Lease::Reader(_))
+    }
+
+    pub(crate) fn is_pinned(&self) -> bool {
+        matches!(self, Lease::Pinned(_))
     }
 }
 
@@ -114,10 +118,16 @@ impl<DB: Backend> RwPool<DB> {
     ) -> Result<Self, Error> {
         // The writer opens first: it creates the file and switches it to WAL, which read-only
         // connections cannot do.
+        let counters = Arc::new(Counters::default());
+        let settings = WriterSettings {
+            acquire_timeout: options.acquire_timeout,
+            idle_timeout: options.idle_transaction_timeout,
+            slow_wait: options.slow_writer_wait,
+        };
         let writer = Writer::open(
             DB::writer_options(&options.settings, &base),
-            options.acquire_timeout,
-            options.idle_transaction_timeout,
+            settings,
+            Arc::clone(&counters),
         )
         .await?;
         let readers = match DB::reader_options(&options.settings, &base) {
@@ -140,7 +150,7 @@ impl<DB: Backend> RwPool<DB> {
             temps: RwLock::default(),
             has_temps: AtomicBool::new(false),
             begin: DB::begin_statement(&options.settings),
-            counters: Counters::default(),
+            counters,
         });
         let period = (options.idle_transaction_timeout / 4)
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
@@ -241,7 +251,7 @@ impl<DB: Backend> RwPool<DB> {
                         if matches!(verdict.txn, TxnEffect::PlainBegin | TxnEffect::Begin) {
                             return Err(writer.roll_back_stale(used).await);
                         }
-                        bump(&self.0.counters.pinned_statements);
+                        self.0.counters.count_route(Route::writer(Reason::Pinned));
                         return Ok(Lease::Pinned(used));
                     }
                     PinAccess::Gone => continue,
@@ -256,12 +266,15 @@ impl<DB: Backend> RwPool<DB> {
             }
             return match (verdict.route.target(), &self.0.readers) {
                 (Target::Reader, Some(readers)) => {
-                    bump(&self.0.counters.reader_statements);
+                    self.0.counters.count_route(verdict.route);
                     Ok(Lease::Reader(readers.acquire().await?))
                 }
                 _ => {
                     let turn = writer.turn(owner).await?;
-                    bump(&self.0.counters.writer_statements);
+                    // In-memory: reads run on the writer, and are counted there.
+                    self.0
+                        .counters
+                        .count_route(Route::writer(verdict.route.reason()));
                     Ok(Lease::Writer(turn))
                 }
             };
@@ -386,7 +399,9 @@ impl<DB: Backend> RwPool<DB> {
     ) -> Result<Transaction<'static, DB>, Error> {
         let owner = self.owner_for_writer().await?;
         let conn = self.0.writer.hand_out(owner).await?;
-        Transaction::begin(conn, statement).await
+        let tx = Transaction::begin(conn, statement).await?;
+        bump(&self.0.counters.transactions_begun);
+        Ok(tx)
     }
 
     /// Begin a read-only transaction on a reader: every statement in it sees one consistent
@@ -448,23 +463,21 @@ impl<DB: Backend> RwPool<DB> {
         self.0.writer.is_closed()
     }
 
-    /// A snapshot of the pool's counters.
+    /// A snapshot of the pool's counters. Cheap: atomics and two pool-size reads, plus one
+    /// short lock per verdict-cache shard for its size.
     pub fn stats(&self) -> Stats {
-        let c = &self.0.counters;
+        let mut stats = self.0.counters.snapshot();
         let (entries, bytes) = self.0.cache.size();
-        Stats {
-            reader_statements: c.load(&c.reader_statements),
-            writer_statements: c.load(&c.writer_statements),
-            pinned_statements: c.load(&c.pinned_statements),
-            parse_fallbacks: c.load(&c.parse_fallbacks),
-            healed: c.load(&c.healed),
-            abandoned_transactions: c.load(&c.abandoned_transactions),
-            writer_queue: self.0.writer.queued(),
-            cache_hits: self.0.cache.hits(),
-            cache_misses: self.0.cache.misses(),
-            cache_entries: entries as u64,
-            cache_bytes: bytes as u64,
+        stats.writer_queue = self.0.writer.queued();
+        stats.cache_hits = self.0.cache.hits();
+        stats.cache_misses = self.0.cache.misses();
+        stats.cache_entries = entries as u64;
+        stats.cache_bytes = bytes as u64;
+        if let Some(readers) = &self.0.readers {
+            stats.readers_open = readers.size();
+            stats.readers_idle = readers.num_idle() as u64;
         }
+        stats
     }
 }
 
@@ -489,11 +502,7 @@ async fn reap_idle_transactions<DB: Backend>(shared: Weak<Shared<DB>>, period: D
         if shared.writer.is_closed() {
             return;
         }
-        let reaped = shared.writer.reap_idle().await;
-        shared
-            .counters
-            .abandoned_transactions
-            .fetch_add(reaped, std::sync::atomic::Ordering::Relaxed);
+        shared.writer.reap_idle().await;
     }
 }
 

@@ -71,6 +71,32 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in declaration order (its `as usize` index).
+    pub(crate) const ALL: [Reason; Reason::COUNT] = [
+        Reason::Query,
+        Reason::Explain,
+        Reason::ReadPragma,
+        Reason::ReadBatch,
+        Reason::Write,
+        Reason::WithWrite,
+        Reason::Schema,
+        Reason::Transaction,
+        Reason::Maintenance,
+        Reason::WritePragma,
+        Reason::PerConnectionPragma,
+        Reason::TempObject,
+        Reason::ScannedQuery,
+        Reason::ConnectionState,
+        Reason::MixedBatch,
+        Reason::Other,
+        Reason::Unparseable,
+        Reason::Empty,
+        Reason::TooLarge,
+        Reason::Healed,
+        Reason::Pinned,
+    ];
+    pub(crate) const COUNT: usize = 21;
+
     /// A short explanation in words a user understands.
     pub fn describe(self) -> &'static str {
         match self {

@@ -152,6 +152,23 @@ impl Backend for Sqlite {
         })
     }
 
+    fn watch_transactions(
+        conn: &mut SqliteConnection,
+        on_commit: Box<dyn Fn() + Send + Sync>,
+        on_rollback: Box<dyn Fn() + Send + Sync>,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let mut handle = conn.lock_handle().await?;
+            handle.set_commit_hook(move || {
+                on_commit();
+                // sqlx's wrapper inverts SQLite's convention: `true` lets the commit go ahead.
+                true
+            });
+            handle.set_rollback_hook(on_rollback);
+            Ok(())
+        })
+    }
+
     fn rollback(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<(), Error>> {
         use sqlx::Executor;
         Box::pin(async move { conn.execute("ROLLBACK").await.map(|_| ()) })

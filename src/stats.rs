@@ -1,24 +1,178 @@
-//! `Stats`: counters of what the pool routed and where, kept in atomics so counting costs no
-//! lock on the hot path.
+//! `Stats`: what the pool routed, where, and how long the writer was waited for and held.
+//!
+//! Everything is counted in atomics, so counting costs no lock on the hot path; `stats()`
+//! takes a snapshot. Durations go into fixed power-of-two buckets (1 µs, 2 µs, 4 µs, …), which
+//! gives percentiles within a factor of two at constant memory and cost.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::route::{Reason, Route, Target};
 
 #[derive(Default)]
 pub(crate) struct Counters {
-    pub(crate) reader_statements: AtomicU64,
-    pub(crate) writer_statements: AtomicU64,
-    pub(crate) pinned_statements: AtomicU64,
+    /// Statements run, by route: `[reason][target]`.
+    routes: [[AtomicU64; 2]; Reason::COUNT],
     pub(crate) parse_fallbacks: AtomicU64,
     pub(crate) healed: AtomicU64,
     pub(crate) abandoned_transactions: AtomicU64,
+    pub(crate) transactions_begun: AtomicU64,
+    pub(crate) commits: AtomicU64,
+    pub(crate) rollbacks: AtomicU64,
+    pub(crate) queue_high_water: AtomicU64,
+    pub(crate) writer_wait: Histogram,
+    pub(crate) writer_hold: Histogram,
 }
 
 pub(crate) fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
+impl Counters {
+    pub(crate) fn count_route(&self, route: Route) {
+        let target = match route.target() {
+            Target::Reader => 0,
+            Target::Writer => 1,
+        };
+        bump(&self.routes[route.reason() as usize][target]);
+    }
+
+    fn load(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn snapshot(&self) -> Stats {
+        let mut routes = Vec::new();
+        let (mut reader, mut writer, mut pinned) = (0, 0, 0);
+        for reason in Reason::ALL {
+            for (target, counter) in [Target::Reader, Target::Writer]
+                .into_iter()
+                .zip(&self.routes[reason as usize])
+            {
+                let n = Counters::load(counter);
+                if n == 0 {
+                    continue;
+                }
+                match (target, reason) {
+                    (_, Reason::Pinned) => pinned += n,
+                    (Target::Reader, _) => reader += n,
+                    (Target::Writer, _) => writer += n,
+                }
+                routes.push((Route::new(target, reason), n));
+            }
+        }
+        Stats {
+            reader_statements: reader,
+            writer_statements: writer,
+            pinned_statements: pinned,
+            routes,
+            parse_fallbacks: Counters::load(&self.parse_fallbacks),
+            healed: Counters::load(&self.healed),
+            abandoned_transactions: Counters::load(&self.abandoned_transactions),
+            transactions_begun: Counters::load(&self.transactions_begun),
+            commits: Counters::load(&self.commits),
+            rollbacks: Counters::load(&self.rollbacks),
+            writer_queue_high_water: Counters::load(&self.queue_high_water),
+            writer_wait: self.writer_wait.snapshot(),
+            writer_hold: self.writer_hold.snapshot(),
+            ..Stats::default()
+        }
+    }
+}
+
+const BUCKETS: usize = 32;
+
+/// Durations in power-of-two microsecond buckets: bucket `b` holds `[2^(b-1), 2^b)` µs.
+#[derive(Default)]
+pub(crate) struct Histogram {
+    buckets: [AtomicU64; BUCKETS],
+    count: AtomicU64,
+    sum_us: AtomicU64,
+    max_us: AtomicU64,
+}
+
+impl Histogram {
+    pub(crate) fn record(&self, duration: Duration) {
+        let us = u64::try_from(duration.as_micros()).unwrap_or(u64::MAX);
+        let bucket = (u64::BITS - us.leading_zeros()) as usize;
+        bump(&self.buckets[bucket.min(BUCKETS - 1)]);
+        bump(&self.count);
+        self.sum_us.fetch_add(us, Ordering::Relaxed);
+        self.max_us.fetch_max(us, Ordering::Relaxed);
+    }
+
+    fn snapshot(&self) -> Latency {
+        let buckets: Vec<u64> = self.buckets.iter().map(Counters::load).collect();
+        let count = Counters::load(&self.count);
+        let max = Counters::load(&self.max_us);
+        // The upper bound of the bucket where the quantile falls, capped by the true maximum.
+        let quantile = |q: f64| {
+            let rank = ((count as f64) * q).ceil().max(1.0) as u64;
+            let mut seen = 0;
+            for (b, n) in buckets.iter().enumerate() {
+                seen += n;
+                if seen >= rank {
+                    let upper = if b == 0 { 0 } else { (1u64 << b) - 1 };
+                    return Duration::from_micros(upper.min(max));
+                }
+            }
+            Duration::from_micros(max)
+        };
+        Latency {
+            count,
+            mean: Duration::from_micros(
+                Counters::load(&self.sum_us).checked_div(count).unwrap_or(0),
+            ),
+            p50: if count == 0 {
+                Duration::ZERO
+            } else {
+                quantile(0.50)
+            },
+            p99: if count == 0 {
+                Duration::ZERO
+            } else {
+                quantile(0.99)
+            },
+            max: Duration::from_micros(max),
+        }
+    }
+}
+
+/// Count and distribution of a duration. Percentiles are upper bounds within a factor of two
+/// (power-of-two buckets), never above the true maximum.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Latency {
+    /// How many were recorded.
+    pub count: u64,
+    /// Their mean.
+    pub mean: Duration,
+    /// Median (bucket upper bound).
+    pub p50: Duration,
+    /// 99th percentile (bucket upper bound).
+    pub p99: Duration,
+    /// The largest.
+    pub max: Duration,
+}
+
 /// A snapshot of the pool's counters, from [`RwPool::stats`](crate::RwPool::stats).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), sqlx::Error> {
+/// let dir = tempfile::tempdir().unwrap();
+/// let pool = sqlx_rw::SqliteRwPool::connect_with(
+///     sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("s.db")),
+/// )
+/// .await?;
+/// sqlx::query("CREATE TABLE t (x)").execute(&pool).await?;
+/// sqlx::query("SELECT * FROM t").fetch_all(&pool).await?;
+/// let stats = pool.stats();
+/// assert_eq!((stats.reader_statements, stats.writer_statements), (1, 1));
+/// println!("{stats}");
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stats {
@@ -28,15 +182,31 @@ pub struct Stats {
     pub writer_statements: u64,
     /// Statements run inside a transaction begun with `BEGIN` through the pool.
     pub pinned_statements: u64,
+    /// Statements run, by route (target and reason); only routes taken at least once.
+    pub routes: Vec<(Route, u64)>,
     /// Statements sqlparser could not parse (or over the size cap): routed by a keyword scan,
     /// or to the writer when the scan could not prove a read.
     pub parse_fallbacks: u64,
     /// Statements a reader refused as writes and that then ran on the writer.
     pub healed: u64,
-    /// Pinned transactions rolled back after sitting idle past the timeout.
+    /// Transactions begun through the pool (`begin()`, `BEGIN`/`SAVEPOINT` sent through it).
+    pub transactions_begun: u64,
+    /// Write transactions committed on the writer, as SQLite counts them (its commit hook):
+    /// explicit transactions and each autocommit write statement.
+    pub commits: u64,
+    /// Transactions rolled back on the writer, as SQLite counts them (its rollback hook).
+    pub rollbacks: u64,
+    /// Transactions begun through the pool that were rolled back behind their task's back
+    /// (idle past the timeout, a statement cancelled, or a new `BEGIN` while open).
     pub abandoned_transactions: u64,
     /// Tasks waiting for the writer now.
     pub writer_queue: u64,
+    /// The most tasks ever waiting for the writer at once.
+    pub writer_queue_high_water: u64,
+    /// Time from asking for the writer to getting it.
+    pub writer_wait: Latency,
+    /// Time the writer was held per use: a statement, a transaction, an acquired connection.
+    pub writer_hold: Latency,
     /// Routing verdicts served from the cache.
     pub cache_hits: u64,
     /// Routing verdicts that needed a parse.
@@ -45,32 +215,70 @@ pub struct Stats {
     pub cache_entries: u64,
     /// Approximate bytes the cache holds now.
     pub cache_bytes: u64,
-}
-
-impl Counters {
-    pub(crate) fn load(&self, counter: &AtomicU64) -> u64 {
-        counter.load(Ordering::Relaxed)
-    }
+    /// Reader connections open now.
+    pub readers_open: u32,
+    /// Reader connections idle now.
+    pub readers_idle: u64,
 }
 
 impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rows: [(&str, u64); 11] = [
+        let rows: [(&str, u64); 16] = [
             ("reader statements", self.reader_statements),
             ("writer statements", self.writer_statements),
             ("pinned statements", self.pinned_statements),
             ("parse fallbacks", self.parse_fallbacks),
             ("healed misroutes", self.healed),
+            ("transactions begun", self.transactions_begun),
+            ("commits", self.commits),
+            ("rollbacks", self.rollbacks),
             ("abandoned transactions", self.abandoned_transactions),
             ("writer queue now", self.writer_queue),
+            ("writer queue high-water", self.writer_queue_high_water),
             ("verdict cache hits", self.cache_hits),
             ("verdict cache misses", self.cache_misses),
             ("verdict cache entries", self.cache_entries),
-            ("verdict cache bytes", self.cache_bytes),
+            ("readers open", u64::from(self.readers_open)),
+            ("readers idle", self.readers_idle),
         ];
         for (name, value) in rows {
-            writeln!(f, "{name:<24}{value:>12}")?;
+            writeln!(f, "{name:<26}{value:>12}")?;
+        }
+        for (name, l) in [
+            ("writer wait", &self.writer_wait),
+            ("writer hold", &self.writer_hold),
+        ] {
+            writeln!(
+                f,
+                "{name:<26}{:>12}  mean {:?}  p50 {:?}  p99 {:?}  max {:?}",
+                l.count, l.mean, l.p50, l.p99, l.max
+            )?;
+        }
+        if !self.routes.is_empty() {
+            writeln!(f, "by route:")?;
+            for (route, n) in &self.routes {
+                writeln!(f, "  {:<60}{n:>12}", route.to_string())?;
+            }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_bucket_bounds_capped_by_the_maximum() {
+        let h = Histogram::default();
+        for us in [3, 3, 3, 3, 3, 3, 3, 3, 3, 900] {
+            h.record(Duration::from_micros(us));
+        }
+        let l = h.snapshot();
+        assert_eq!(l.count, 10);
+        assert_eq!(l.mean, Duration::from_micros(92));
+        assert_eq!(l.p50, Duration::from_micros(3));
+        assert_eq!(l.p99, Duration::from_micros(900));
+        assert_eq!(l.max, Duration::from_micros(900));
     }
 }

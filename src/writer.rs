@@ -26,6 +26,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::error::{pool_error, RwErrorKind};
 use crate::owner::Owner;
+use crate::stats::{bump, Counters};
 
 /// How long a task that already holds the writer (through `begin()` or `acquire()`) waits for
 /// it again before being told so. Long enough for a just-dropped `Transaction` to finish its
@@ -42,7 +43,10 @@ pub(crate) struct Writer<DB: Backend> {
     pinned: AtomicUsize,
     abandoned: SyncMutex<HashMap<Owner, (Instant, Abandon)>>,
     abandoned_count: AtomicUsize,
-    holder: Arc<SyncMutex<Option<Owner>>>,
+    /// The task the writer was handed out to (`begin()`, `acquire()`), and since when.
+    holder: Arc<SyncMutex<Option<(Owner, Instant)>>>,
+    counters: Arc<Counters>,
+    slow_wait: Duration,
     acquire_timeout: Duration,
     idle_timeout: Duration,
     closed: AtomicBool,
@@ -56,11 +60,14 @@ pub(crate) struct Turn<DB: Backend> {
     /// like this (its future was cancelled), the connection's state is unknown, so it goes back
     /// to sqlx's pool, whose release hook rolls back whatever is open.
     pub(crate) unsettled: bool,
+    since: Instant,
+    counters: Arc<Counters>,
 }
 
 /// A transaction begun with `BEGIN` through `&RwPool`, bound to the task that sent it.
 pub(crate) struct Pin<DB: Backend> {
     conn: Slot<DB>,
+    since: Instant,
     last_used: SyncMutex<Instant>,
     /// A statement in this transaction was cancelled: its outcome is unknown, so the
     /// transaction must not go on. Set synchronously on drop so the task's very next
@@ -104,11 +111,18 @@ const INVARIANT: &str = "sqlx-rw: a writer turn always holds the connection";
 impl<DB: Backend> Writer<DB> {
     pub(crate) async fn open(
         options: ConnectOptionsOf<DB>,
-        acquire_timeout: Duration,
-        idle_timeout: Duration,
+        settings: WriterSettings,
+        counters: Arc<Counters>,
     ) -> Result<Self, Error> {
-        let holder: Arc<SyncMutex<Option<Owner>>> = Arc::default();
+        let WriterSettings {
+            acquire_timeout,
+            idle_timeout,
+            slow_wait,
+        } = settings;
+        let holder: Arc<SyncMutex<Option<(Owner, Instant)>>> = Arc::default();
         let released = Arc::clone(&holder);
+        let released_counters = Arc::clone(&counters);
+        let hook_counters = Arc::clone(&counters);
         let pool = PoolOptions::<DB>::new()
             .max_connections(1)
             .min_connections(1)
@@ -117,8 +131,18 @@ impl<DB: Backend> Writer<DB> {
             .test_before_acquire(false)
             .idle_timeout(None)
             .max_lifetime(None)
+            .after_connect(move |conn, _| {
+                let (commits, rollbacks) = (Arc::clone(&hook_counters), Arc::clone(&hook_counters));
+                DB::watch_transactions(
+                    conn,
+                    Box::new(move || bump(&commits.commits)),
+                    Box::new(move || bump(&rollbacks.rollbacks)),
+                )
+            })
             .after_release(move |conn, _| {
-                *lock(&released) = None;
+                if let Some((_, since)) = lock(&released).take() {
+                    released_counters.writer_hold.record(since.elapsed());
+                }
                 Box::pin(async move {
                     if DB::in_transaction(conn).await? {
                         tracing::warn!(
@@ -141,6 +165,8 @@ impl<DB: Backend> Writer<DB> {
             abandoned: SyncMutex::default(),
             abandoned_count: AtomicUsize::new(0),
             holder,
+            counters,
+            slow_wait,
             acquire_timeout,
             idle_timeout,
             closed: AtomicBool::new(false),
@@ -164,7 +190,11 @@ impl<DB: Backend> Writer<DB> {
         if self.is_closed() {
             return Err(Error::PoolClosed);
         }
-        self.queued.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let queued = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
+        self.counters
+            .queue_high_water
+            .fetch_max(queued, Ordering::Relaxed);
         let _leave = Leave(&self.queued);
         let acquire = async {
             let mut guard = Arc::clone(&self.slot).lock_owned().await;
@@ -177,6 +207,8 @@ impl<DB: Backend> Writer<DB> {
             Ok(Turn {
                 guard,
                 unsettled: false,
+                since: Instant::now(),
+                counters: Arc::clone(&self.counters),
             })
         };
         // One future for the whole wait: dropping and re-creating it would lose our place in
@@ -195,7 +227,20 @@ impl<DB: Backend> Writer<DB> {
                 left
             };
             match tokio::time::timeout(wait, &mut acquire).await {
-                Ok(turn) => return turn,
+                Ok(turn) => {
+                    let waited = started.elapsed();
+                    self.counters.writer_wait.record(waited);
+                    if waited >= self.slow_wait {
+                        tracing::warn!(
+                            target: "sqlx_rw",
+                            ?waited,
+                            queued = self.queued(),
+                            "slow wait for the writer: something held it long (a long \
+                             transaction or an acquired writer connection)"
+                        );
+                    }
+                    return turn;
+                }
                 Err(_) if held_here && self.held_by(owner) => {
                     return Err(pool_error(
                         RwErrorKind::WriterHeldByThisTask,
@@ -224,7 +269,7 @@ impl<DB: Backend> Writer<DB> {
     }
 
     fn held_by(&self, owner: Owner) -> bool {
-        *lock(&self.holder) == Some(owner)
+        lock(&self.holder).is_some_and(|(holder, _)| holder == owner)
     }
 
     /// Take the writer away from the queue for a `Transaction` or an acquired connection. It
@@ -232,7 +277,7 @@ impl<DB: Backend> Writer<DB> {
     pub(crate) async fn hand_out(&self, owner: Owner) -> Result<PoolConnection<DB>, Error> {
         let turn = self.turn(owner).await?;
         let conn = turn.into_connection();
-        *lock(&self.holder) = Some(owner);
+        *lock(&self.holder) = Some((owner, Instant::now()));
         Ok(conn)
     }
 
@@ -276,6 +321,7 @@ impl<DB: Backend> Writer<DB> {
     }
 
     fn mark_abandoned(&self, owner: Owner, why: Abandon) {
+        bump(&self.counters.abandoned_transactions);
         if lock(&self.abandoned)
             .insert(owner, (Instant::now(), why))
             .is_none()
@@ -325,6 +371,7 @@ impl<DB: Backend> Writer<DB> {
     /// `BEGIN` while it was still open, so the old one can never be finished correctly.
     pub(crate) async fn roll_back_stale(&self, mut used: PinnedUse<DB>) -> Error {
         used.unsettled = false;
+        bump(&self.counters.abandoned_transactions);
         if let Some(mut conn) = used.guard.take() {
             self.forget_pin(used.owner, &used.pin);
             if DB::rollback(&mut conn).await.is_err() {
@@ -349,8 +396,10 @@ impl<DB: Backend> Writer<DB> {
     /// Move the turn's connection into a new pinned transaction for `owner`.
     pub(crate) fn pin(&self, owner: Owner, turn: Turn<DB>) {
         let conn = turn.into_connection();
+        bump(&self.counters.transactions_begun);
         let pin = Arc::new(Pin {
             conn: Arc::new(Mutex::new(Some(conn))),
+            since: Instant::now(),
             last_used: SyncMutex::new(Instant::now()),
             poisoned: AtomicBool::new(false),
         });
@@ -371,6 +420,7 @@ impl<DB: Backend> Writer<DB> {
         if pins.get(&owner).is_some_and(|p| Arc::ptr_eq(p, pin)) {
             pins.remove(&owner);
             self.pinned.fetch_sub(1, Ordering::AcqRel);
+            self.counters.writer_hold.record(pin.since.elapsed());
         }
     }
 
@@ -413,16 +463,15 @@ impl<DB: Backend> Writer<DB> {
     }
 
     /// Roll back pinned transactions idle past the timeout and release the writer.
-    pub(crate) async fn reap_idle(&self) -> u64 {
+    pub(crate) async fn reap_idle(&self) {
         if self.pinned.load(Ordering::Acquire) == 0 {
-            return 0;
+            return;
         }
         let stale: Vec<(Owner, Arc<Pin<DB>>)> = lock(&self.pins)
             .iter()
             .filter(|(_, pin)| pin.idle_for() >= self.idle_timeout)
             .map(|(owner, pin)| (*owner, Arc::clone(pin)))
             .collect();
-        let mut reaped = 0;
         for (owner, pin) in stale {
             // In use right now means not idle.
             let Ok(mut guard) = Arc::clone(&pin.conn).try_lock_owned() else {
@@ -446,7 +495,6 @@ impl<DB: Backend> Writer<DB> {
                 tracing::warn!(target: "sqlx_rw", %error, "rollback of idle transaction failed");
                 conn.close_on_drop();
             }
-            reaped += 1;
         }
         // Marks for tasks that never came back must not pile up forever.
         let horizon = self
@@ -458,7 +506,6 @@ impl<DB: Backend> Writer<DB> {
         abandoned.retain(|_, (at, _)| at.elapsed() < horizon);
         self.abandoned_count
             .fetch_sub(before - abandoned.len(), Ordering::AcqRel);
-        reaped
     }
 
     /// Close: queued callers get `PoolClosed`, pinned transactions are rolled back, and the
@@ -468,6 +515,9 @@ impl<DB: Backend> Writer<DB> {
         let closing = self.pool.close();
         let drain = async {
             let pins: Vec<Arc<Pin<DB>>> = lock(&self.pins).drain().map(|(_, pin)| pin).collect();
+            for pin in &pins {
+                self.counters.writer_hold.record(pin.since.elapsed());
+            }
             self.pinned.store(0, Ordering::Release);
             for pin in pins {
                 let mut guard = Arc::clone(&pin.conn).lock_owned().await;
@@ -487,6 +537,8 @@ impl<DB: Backend> Turn<DB> {
         self.guard.as_mut().expect(INVARIANT)
     }
 
+    /// Take the connection out of the queue's slot; its hold goes on and is recorded when it
+    /// comes back through sqlx's pool (or when its pin ends).
     fn into_connection(mut self) -> PoolConnection<DB> {
         self.unsettled = false;
         self.guard.take().expect(INVARIANT)
@@ -495,10 +547,20 @@ impl<DB: Backend> Turn<DB> {
 
 impl<DB: Backend> Drop for Turn<DB> {
     fn drop(&mut self) {
+        if self.guard.is_some() {
+            self.counters.writer_hold.record(self.since.elapsed());
+        }
         if self.unsettled {
             drop(self.guard.take());
         }
     }
+}
+
+/// The writer's timing settings, from `RwPoolOptions`.
+pub(crate) struct WriterSettings {
+    pub(crate) acquire_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) slow_wait: Duration,
 }
 
 impl<DB: Backend> Pin<DB> {
