@@ -48,6 +48,8 @@ mod cache;
 mod classify;
 mod error;
 mod executor;
+#[cfg(feature = "metrics")]
+mod export;
 mod options;
 mod owner;
 mod pool;

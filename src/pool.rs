@@ -463,6 +463,13 @@ impl<DB: Backend> RwPool<DB> {
         self.0.writer.is_closed()
     }
 
+    /// Publish [`stats`](Self::stats) through the `metrics` crate facade now. The pool also
+    /// does this every second on its own.
+    #[cfg(feature = "metrics")]
+    pub fn export_metrics(&self) {
+        crate::export::publish(&self.stats());
+    }
+
     /// A snapshot of the pool's counters. Cheap: atomics and two pool-size reads, plus one
     /// short lock per verdict-cache shard for its size.
     pub fn stats(&self) -> Stats {

@@ -613,6 +613,42 @@ SELECT * FROM main.sqlite_schema WHERE tbl_name = 't'
 -- kind: select/dbstat
 SELECT name, sum(pgsize) FROM dbstat GROUP BY name
 -- @@
+-- kind: select/nested-parens
+SELECT ((((1 + (2 * (3))))))
+-- @@
+-- kind: select/empty-in
+SELECT * FROM t WHERE v IN () OR id NOT IN ()
+-- @@
+-- kind: select/exists-expr
+SELECT EXISTS (SELECT 1 FROM t WHERE n > 1) AS any_big, NOT EXISTS (SELECT 1 FROM u) AS no_u
+-- @@
+-- kind: select/limit-subquery
+SELECT * FROM t LIMIT (SELECT count(*) FROM u) OFFSET (SELECT 0)
+-- @@
+-- kind: select/join-parenthesized
+SELECT * FROM (t JOIN u ON u.t_id = t.id) LEFT JOIN kv ON kv.k = u.note
+-- @@
+-- kind: select/join-mixed
+SELECT t1.id, t2.v, u.note, kv.k FROM t AS t1 JOIN t AS t2 USING (id) LEFT JOIN u ON u.t_id = t1.id RIGHT JOIN kv ON kv.k = t2.v
+-- @@
+-- kind: select/window
+SELECT id, count(*) OVER () AS total_rows, sum(n) OVER (PARTITION BY v) FROM t ORDER BY row_number() OVER (ORDER BY n DESC)
+-- @@
+-- kind: select/case
+SELECT CASE WHEN EXISTS (SELECT 1 FROM u WHERE u.t_id = t.id) THEN (SELECT max(note) FROM u WHERE u.t_id = t.id) ELSE 'none' END FROM t
+-- @@
+-- kind: select/fts5
+SELECT * FROM t WHERE rowid IN (SELECT rowid FROM docs WHERE docs MATCH 'hello')
+-- @@
+-- kind: select/pragma-tvf
+SELECT name, pk FROM pragma_table_info(?) WHERE pk > 0
+-- @@
+-- kind: select/cast
+SELECT CAST(? AS INTEGER), CAST(:x AS TEXT)
+-- @@
+-- kind: select/json
+SELECT id FROM t WHERE EXISTS (SELECT 1 FROM json_each(t.j) WHERE json_each.value = 1)
+-- @@
 -- kind: param/positional
 SELECT ?
 -- @@
@@ -953,6 +989,24 @@ UPDATE docs SET body = 'changed' WHERE rowid = 1
 -- @@
 -- kind: dml/fts5-delete
 DELETE FROM docs WHERE docs MATCH 'hello'
+-- @@
+-- kind: dml/update-json
+UPDATE t SET j = json_set(coalesce(j, '{}'), '$.touched', 1) WHERE id = 1
+-- @@
+-- kind: dml/insert-jsonb
+INSERT INTO kv (k, val) VALUES ('doc', jsonb('{"a": [1, 2]}'))
+-- @@
+-- kind: dml/upsert-no-target-update
+INSERT INTO t (id, v) VALUES (1, 'a') ON CONFLICT DO UPDATE SET n = n + 1
+-- @@
+-- kind: dml/upsert-select
+INSERT INTO u SELECT * FROM u WHERE false ON CONFLICT DO NOTHING RETURNING *
+-- @@
+-- kind: dml/insert-returning
+INSERT INTO t (v) VALUES ('a'), ('b') RETURNING id, last_insert_rowid() AS lir
+-- @@
+-- kind: dml/insert-values-expr
+INSERT INTO t (v, n, j) VALUES (lower('X'), (SELECT count(*) FROM u), json_object('at', datetime('now')))
 -- @@
 -- kind: ddl/create-table
 CREATE TABLE w (x)
