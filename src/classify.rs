@@ -262,25 +262,26 @@ fn classify_statements(statements: &[Statement], grammar: &Grammar) -> Verdict {
     match statements {
         [] => Verdict::writer(Reason::Empty),
         [one] => classify_statement(one, grammar),
-        many => {
-            let verdicts: Vec<Verdict> = many
-                .iter()
-                .map(|s| classify_statement(s, grammar))
-                .collect();
-            if verdicts.iter().all(|v| v.route.is_reader()) {
-                return Verdict::reader(Reason::ReadBatch);
-            }
-            if verdicts.iter().any(Verdict::is_rejected) {
-                return Verdict::writer(Reason::PerConnectionPragma);
-            }
-            let touches_txn = verdicts.iter().any(|v| v.txn != TxnEffect::None);
-            Verdict::writer(Reason::MixedBatch).with_txn(if touches_txn {
-                TxnEffect::Unknown
-            } else {
-                TxnEffect::None
-            })
-        }
+        many => combine(many.iter().map(|s| classify_statement(s, grammar))),
     }
+}
+
+/// The verdict for a batch: a reader only if every statement reads. A rejected statement
+/// rejects the batch; any statement touching the transaction makes its effect unknown.
+fn combine(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
+    let verdicts: Vec<Verdict> = verdicts.collect();
+    if verdicts.iter().all(|v| v.route.is_reader()) {
+        return Verdict::reader(Reason::ReadBatch);
+    }
+    if verdicts.iter().any(Verdict::is_rejected) {
+        return Verdict::writer(Reason::PerConnectionPragma);
+    }
+    let touches_txn = verdicts.iter().any(|v| v.txn != TxnEffect::None);
+    Verdict::writer(Reason::MixedBatch).with_txn(if touches_txn {
+        TxnEffect::Unknown
+    } else {
+        TxnEffect::None
+    })
 }
 
 fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
@@ -397,7 +398,53 @@ fn classify_unparsed(sql: &str, grammar: &Grammar, facts: &TextFacts) -> Verdict
     if is_empty {
         return Verdict::writer(Reason::Empty);
     }
+    // One unparseable statement must not send a whole batch of reads to the writer: judge
+    // each statement on its own, each failing closed.
+    if facts.more_statements {
+        let pieces = split_statements(sql);
+        if pieces.len() > 1 {
+            return combine(
+                pieces
+                    .into_iter()
+                    .map(|piece| classify_piece(piece, grammar)),
+            );
+        }
+    }
     facts.scanned(Reason::Unparseable)
+}
+
+/// One statement of a batch that did not parse as a whole.
+fn classify_piece(sql: &str, grammar: &Grammar) -> Verdict {
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Parser::new(grammar.dialect)
+            .with_recursion_limit(RECURSION_LIMIT)
+            .try_with_sql(sql)
+            .and_then(|mut parser| parser.parse_statements())
+    }));
+    match parsed {
+        Ok(Ok(statements)) => classify_statements(&statements, grammar),
+        _ => unparsed_pragma(Words::new(sql), grammar).unwrap_or_else(|| {
+            TextFacts::of(sql, grammar, &|_| false).scanned(Reason::Unparseable)
+        }),
+    }
+}
+
+/// `sql` cut at every `;` outside strings and comments, without the empty pieces. A `;` inside
+/// a trigger body cuts it too; the pieces then fail to parse and go to the writer.
+fn split_statements(sql: &str) -> Vec<&str> {
+    let base = sql.as_ptr() as usize;
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for word in Words::new(sql) {
+        if word == ";" {
+            let at = word.as_ptr() as usize - base;
+            pieces.push(&sql[start..at]);
+            start = at + 1;
+        }
+    }
+    pieces.push(&sql[start..]);
+    pieces.retain(|piece| Words::new(piece).next().is_some());
+    pieces
 }
 
 /// `PRAGMA [schema.]name [(arg)] [;]`, with nothing else in the string.
@@ -649,7 +696,9 @@ mod tests {
         let hidden = "WITH x AS MATERIALIZED (SELECT 1) DELETE FROM t";
         assert_eq!(route(hidden), Route::writer(Reason::Unparseable));
         let batch = "SELECT 1 WINDOW w AS (ORDER BY 1); SELECT 2";
-        assert_eq!(route(batch), Route::writer(Reason::Unparseable));
+        assert_eq!(route(batch), Route::reader(Reason::ReadBatch));
+        let batch = "SELECT 1 WINDOW w AS (ORDER BY 1); DELETE FROM t";
+        assert_eq!(route(batch), Route::writer(Reason::MixedBatch));
         let into = "SELECT 1 WINDOW w AS (ORDER BY 1) INTO t";
         assert_eq!(route(into), Route::writer(Reason::Unparseable));
         assert_eq!(
@@ -684,6 +733,24 @@ mod tests {
         assert_eq!(
             route("PRAGMA table_info(t); DELETE FROM t").target(),
             Target::Writer
+        );
+    }
+
+    #[test]
+    fn a_batch_that_does_not_parse_is_judged_statement_by_statement() {
+        let reads = "PRAGMA table_info(t); SELECT 1; PRAGMA table_info('u')";
+        assert_eq!(route(reads), Route::reader(Reason::ReadBatch));
+        let mixed = "PRAGMA table_info(t); DELETE FROM t";
+        assert_eq!(route(mixed), Route::writer(Reason::MixedBatch));
+        let trigger = "CREATE TRIGGER IF NOT EXISTS x AFTER INSERT ON t BEGIN SELECT 1; END";
+        assert_eq!(route(trigger).target(), Target::Writer);
+        assert_eq!(
+            verdict("PRAGMA table_info(t); COMMIT").txn,
+            TxnEffect::Unknown
+        );
+        assert_eq!(
+            route("PRAGMA table_info(t); PRAGMA cache_size = 1"),
+            Route::writer(Reason::PerConnectionPragma)
         );
     }
 

@@ -201,8 +201,10 @@ fn pragma_access(name: &str) -> PragmaAccess {
             PragmaAccess::Report
         }
         // Database-wide values stored in the file: any connection reads the same value.
+        // (Not journal_mode: SQLite's sqlite3_stmt_readonly calls even its query form a write,
+        // since querying may change the mode; tests/differential.rs holds us to that.)
         "application_id" | "user_version" | "schema_version" | "page_size" | "encoding"
-        | "auto_vacuum" | "journal_mode" => PragmaAccess::Value,
+        | "auto_vacuum" => PragmaAccess::Value,
         // Per-connection settings that change what reads do or cost: setting one through the
         // pool would leave every reader as it was.
         "cache_size"
