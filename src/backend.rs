@@ -40,7 +40,8 @@ pub trait Backend: Database + Sized {
     /// The statement that begins a writer transaction, or `None` for the driver's default.
     fn begin_statement(settings: &Self::Settings) -> Option<SqlStr>;
 
-    /// Whether `conn` is inside a transaction now.
+    /// Whether `conn` is inside a transaction now, after every command sent on it before this
+    /// call has run, even if an earlier call of this was cancelled half-way.
     fn in_transaction(conn: &mut Self::Connection) -> BoxFuture<'_, Result<bool, Error>>;
 
     /// Have `conn` (the writer) call `on_commit` for every transaction it commits and

@@ -32,6 +32,9 @@ pub struct Grammar {
     /// `true` if a function with this name (in any letter case) reads state of the connection
     /// it runs on (so the statement must run on the writer, where the caller's writes happened).
     pub connection_function: fn(&str) -> bool,
+    /// `true` if `?`, `?NNN` and `$NNN` are bind parameters (so the pool can check that as
+    /// many arguments were bound as the statement has parameters).
+    pub count_parameters: bool,
 }
 
 impl std::fmt::Debug for Grammar {
@@ -81,6 +84,9 @@ pub(crate) struct Verdict {
     /// The statement may create a `TEMP` object; once it has run, later statements that name
     /// the object must go to the writer too.
     pub(crate) creates_temp: bool,
+    /// How many arguments the statement takes, when that is certain (positional parameters
+    /// of one style only).
+    pub(crate) parameters: Option<u16>,
 }
 
 impl Verdict {
@@ -89,6 +95,7 @@ impl Verdict {
             route: Route::reader(reason),
             txn: TxnEffect::None,
             creates_temp: false,
+            parameters: None,
         }
     }
 
@@ -97,12 +104,16 @@ impl Verdict {
             route: Route::writer(reason),
             txn: TxnEffect::None,
             creates_temp: false,
+            parameters: None,
         }
     }
 
     /// `true` if the pool must refuse to run the statement.
     pub(crate) fn is_rejected(&self) -> bool {
-        self.route.reason() == Reason::PerConnectionPragma
+        matches!(
+            self.route.reason(),
+            Reason::PerConnectionPragma | Reason::Empty
+        )
     }
 
     fn with_txn(mut self, txn: TxnEffect) -> Self {
@@ -141,6 +152,9 @@ pub(crate) fn classify(sql: &str, grammar: &Grammar, is_temp: &dyn Fn(&str) -> b
         }
     }
     verdict.creates_temp = facts.create && facts.temp_keyword;
+    if grammar.count_parameters {
+        verdict.parameters = facts.parameters.count();
+    }
     verdict
 }
 
@@ -164,6 +178,48 @@ struct TextFacts {
     temp_keyword: bool,
     /// A transaction-control keyword occurs.
     txn_keyword: bool,
+    parameters: Parameters,
+}
+
+/// The bind parameters seen, as sqlx's SQLite driver numbers them: a bare `?` takes the next
+/// argument; `?NNN` and `$NNN` take argument NNN.
+#[derive(Default)]
+struct Parameters {
+    bare: u32,
+    highest_numbered: u32,
+    named: bool,
+}
+
+impl Parameters {
+    fn see(&mut self, word: &str, next: Option<&&str>, adjacent: bool) {
+        let numbered = |digits: &str| {
+            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.parse::<u32>().unwrap_or(u32::MAX))
+        };
+        match word {
+            "?" => match next.filter(|_| adjacent).and_then(|n| numbered(n)) {
+                Some(n) => self.highest_numbered = self.highest_numbered.max(n),
+                None => self.bare += 1,
+            },
+            ":" | "@" if adjacent => self.named = true,
+            _ => {
+                if let Some(rest) = word.strip_prefix('$') {
+                    match numbered(rest) {
+                        Some(n) => self.highest_numbered = self.highest_numbered.max(n),
+                        None => self.named = true,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The number of arguments the statement takes, if one style was used throughout.
+    fn count(&self) -> Option<u16> {
+        match (self.bare, self.highest_numbered, self.named) {
+            (_, _, true) | (1.., 1.., _) => None,
+            (n, 0, false) | (0, n, false) => u16::try_from(n).ok(),
+        }
+    }
 }
 
 /// Every SQLite statement that writes or changes connection state starts with, or (for
@@ -213,6 +269,17 @@ impl TextFacts {
         let mut first = true;
         let mut after_semicolon = false;
         while let Some(word) = words.next() {
+            // `?1` is `?` then `1` to the tokenizer; adjacency tells it from `? 1`. The
+            // tokenizer unquotes identifiers, so a quoted "?" is told apart by the raw text.
+            let at = word.as_ptr() as usize - sql.as_ptr() as usize;
+            let end = at + word.len();
+            let quoted = at > 0 && matches!(sql.as_bytes()[at - 1], b'"' | b'`' | b'[');
+            if !quoted {
+                let adjacent = words
+                    .peek()
+                    .is_some_and(|next| next.as_ptr() as usize == sql.as_ptr() as usize + end);
+                facts.parameters.see(word, words.peek(), adjacent);
+            }
             if first {
                 facts.starts_as_query = is_one_of(word, &["select", "with", "values"]);
                 first = false;
@@ -631,6 +698,7 @@ mod tests {
                 _ => PragmaAccess::Writer,
             },
             connection_function: |name| name.eq_ignore_ascii_case("last_insert_rowid"),
+            count_parameters: true,
         }
     }
 
@@ -752,6 +820,24 @@ mod tests {
             route("PRAGMA table_info(t); PRAGMA cache_size = 1"),
             Route::writer(Reason::PerConnectionPragma)
         );
+    }
+
+    #[test]
+    fn parameters_are_counted_when_the_style_is_unambiguous() {
+        let count = |sql| verdict(sql).parameters;
+        assert_eq!(count("SELECT 1"), Some(0));
+        assert_eq!(count("SELECT ?, ? FROM t WHERE x = ?"), Some(3));
+        assert_eq!(count("SELECT ?2, ?1, ?2"), Some(2));
+        assert_eq!(count("SELECT $3 + $1"), Some(3));
+        assert_eq!(count("SELECT '?', \"?\" /* ? */ -- ?\n"), Some(0));
+        assert_eq!(
+            count("INSERT INTO t VALUES (?); INSERT INTO t VALUES (?)"),
+            Some(2)
+        );
+        assert_eq!(count("SELECT :name"), None);
+        assert_eq!(count("SELECT @name"), None);
+        assert_eq!(count("SELECT $name"), None);
+        assert_eq!(count("SELECT ?, ?2"), None);
     }
 
     #[test]

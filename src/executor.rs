@@ -12,7 +12,7 @@ use futures_core::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 use sqlx::error::BoxDynError;
 use sqlx::pool::PoolConnection;
-use sqlx::{Acquire, Database, Error, Execute, Executor, SqlStr, Transaction};
+use sqlx::{Acquire, Arguments, Database, Error, Execute, Executor, SqlStr, Transaction};
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tracing::{field, Instrument, Span};
@@ -94,8 +94,9 @@ where
             let started = Instant::now();
             let verdict = pool.verdict(sql.as_str());
             if verdict.is_rejected() {
-                Err(pool.rejection(sql.as_str()))?;
+                Err(pool.rejection(sql.as_str(), &verdict))?;
             }
+            check_arguments(&verdict, &arguments)?;
             let mut lease = pool.lease(&verdict, owner).await?;
             record_lease(&recorder, &verdict, &lease, started);
             let ran = Instant::now();
@@ -171,8 +172,9 @@ where
             let started = Instant::now();
             let verdict = pool.verdict(sql.as_str());
             if verdict.is_rejected() {
-                return Err(pool.rejection(sql.as_str()));
+                return Err(pool.rejection(sql.as_str(), &verdict));
             }
+            check_arguments(&verdict, &arguments)?;
             let mut lease = pool.lease(&verdict, owner).await?;
             record_lease(&recorder, &verdict, &lease, started);
             let ran = Instant::now();
@@ -293,6 +295,22 @@ impl<S: Stream + Unpin> Stream for InSpan<S> {
         let this = &mut *self;
         let _entered = this.span.enter();
         std::pin::Pin::new(&mut this.inner).poll_next(cx)
+    }
+}
+
+/// As many arguments bound as the statement has parameters. SQLite would silently bind NULL
+/// to a missing one and sqlx would ignore an extra one; both are bugs in the caller's code.
+fn check_arguments<A: Arguments>(verdict: &Verdict, arguments: &Option<A>) -> Result<(), Error> {
+    match (verdict.parameters, arguments) {
+        (Some(expected), Some(arguments)) if arguments.len() != usize::from(expected) => {
+            Err(Error::InvalidArgument(format!(
+                "the statement has {expected} parameter{} but {} argument{} were bound",
+                if expected == 1 { "" } else { "s" },
+                arguments.len(),
+                if arguments.len() == 1 { "" } else { "s" },
+            )))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -216,18 +216,21 @@ impl<DB: Backend> RwPool<DB> {
     }
 
     /// The error for a statement the pool refuses to run.
-    pub(crate) fn rejection(&self, sql: &str) -> Error {
-        crate::error::pool_error(
-            crate::error::RwErrorKind::Rejected,
+    pub(crate) fn rejection(&self, sql: &str, verdict: &Verdict) -> Error {
+        let shown = sql
+            .get(..sql.floor_char_boundary(80))
+            .unwrap_or_default()
+            .trim();
+        let message = if verdict.route.reason() == Reason::Empty {
+            "the SQL is empty or only comments: there is no statement to run".to_owned()
+        } else {
             format!(
-                "`{}` changes a per-connection setting; through the pool it would apply to one \
-                 connection only. Set it for every connection with \
-                 RwPoolOptions::pragma(name, value) instead",
-                sql.get(..sql.floor_char_boundary(80))
-                    .unwrap_or_default()
-                    .trim()
-            ),
-        )
+                "`{shown}` changes a per-connection setting; through the pool it would apply to \
+                 one connection only. Set it for every connection with \
+                 RwPoolOptions::pragma(name, value) instead"
+            )
+        };
+        crate::error::pool_error(crate::error::RwErrorKind::Rejected, message)
     }
 
     /// Remember that a reader refused `sql`, so it goes straight to the writer next time.
@@ -398,7 +401,7 @@ impl<DB: Backend> RwPool<DB> {
         statement: Option<SqlStr>,
     ) -> Result<Transaction<'static, DB>, Error> {
         let owner = self.owner_for_writer().await?;
-        let conn = self.0.writer.hand_out(owner).await?;
+        let conn = self.0.writer.hand_out(owner, false).await?;
         let tx = Transaction::begin(conn, statement).await?;
         bump(&self.0.counters.transactions_begun);
         Ok(tx)
@@ -421,7 +424,7 @@ impl<DB: Backend> RwPool<DB> {
     /// at once instead of waiting forever for itself.
     pub async fn acquire(&self) -> Result<PoolConnection<DB>, Error> {
         let owner = self.owner_for_writer().await?;
-        self.0.writer.hand_out(owner).await
+        self.0.writer.hand_out(owner, true).await
     }
 
     /// Take a read-only reader connection (the writer for an in-memory database).

@@ -8,7 +8,7 @@ use sqlparser::dialect::SQLiteDialect;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous,
 };
-use sqlx::{Error, SqlStr, Sqlite};
+use sqlx::{Connection, Error, SqlStr, Sqlite};
 
 use crate::backend::Backend;
 use crate::classify::{Grammar, PragmaAccess};
@@ -98,6 +98,7 @@ impl Backend for Sqlite {
             dialect: &SQLiteDialect {},
             pragma: pragma_access,
             connection_function: is_connection_function,
+            count_parameters: true,
         };
         &GRAMMAR
     }
@@ -143,6 +144,11 @@ impl Backend for Sqlite {
 
     fn in_transaction(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<bool, Error>> {
         Box::pin(async move {
+            // `lock_handle` sends an unlock command and waits for the handle's lock. If an
+            // earlier `lock_handle` was cancelled after sending its unlock, that stray unlock
+            // can hand the lock to this call before commands queued in between have run, and
+            // the flag read would be stale. A ping first drains every earlier command.
+            conn.ping().await?;
             let mut handle = conn.lock_handle().await?;
             // SAFETY: the locked handle gives exclusive access to a live `sqlite3*` for as long
             // as it is held; sqlite3_get_autocommit only reads a flag of that connection.

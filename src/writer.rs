@@ -45,6 +45,12 @@ pub(crate) struct Writer<DB: Backend> {
     abandoned_count: AtomicUsize,
     /// The task the writer was handed out to (`begin()`, `acquire()`), and since when.
     holder: Arc<SyncMutex<Option<(Owner, Instant)>>>,
+    /// The writer connection may come back to sqlx's pool inside a transaction: it was
+    /// dropped mid-statement, or handed to `acquire()` for arbitrary use, or taken out of a
+    /// pin that did not end cleanly. The release hook then checks (costing two worker round
+    /// trips) and rolls back; clean returns (a committed pin, a typed `Transaction`, which sqlx
+    /// itself rolls back on drop) skip the check.
+    suspect: Arc<AtomicBool>,
     counters: Arc<Counters>,
     slow_wait: Duration,
     acquire_timeout: Duration,
@@ -62,6 +68,7 @@ pub(crate) struct Turn<DB: Backend> {
     pub(crate) unsettled: bool,
     since: Instant,
     counters: Arc<Counters>,
+    suspect: Arc<AtomicBool>,
 }
 
 /// A transaction begun with `BEGIN` through `&RwPool`, bound to the task that sent it.
@@ -121,6 +128,8 @@ impl<DB: Backend> Writer<DB> {
         } = settings;
         let holder: Arc<SyncMutex<Option<(Owner, Instant)>>> = Arc::default();
         let released = Arc::clone(&holder);
+        let suspect = Arc::new(AtomicBool::new(false));
+        let check = Arc::clone(&suspect);
         let released_counters = Arc::clone(&counters);
         let hook_counters = Arc::clone(&counters);
         let pool = PoolOptions::<DB>::new()
@@ -143,8 +152,9 @@ impl<DB: Backend> Writer<DB> {
                 if let Some((_, since)) = lock(&released).take() {
                     released_counters.writer_hold.record(since.elapsed());
                 }
+                let suspect = check.swap(false, Ordering::AcqRel);
                 Box::pin(async move {
-                    if DB::in_transaction(conn).await? {
+                    if suspect && DB::in_transaction(conn).await? {
                         tracing::warn!(
                             target: "sqlx_rw",
                             "writer returned inside a transaction; rolling it back"
@@ -165,6 +175,7 @@ impl<DB: Backend> Writer<DB> {
             abandoned: SyncMutex::default(),
             abandoned_count: AtomicUsize::new(0),
             holder,
+            suspect,
             counters,
             slow_wait,
             acquire_timeout,
@@ -209,6 +220,7 @@ impl<DB: Backend> Writer<DB> {
                 unsettled: false,
                 since: Instant::now(),
                 counters: Arc::clone(&self.counters),
+                suspect: Arc::clone(&self.suspect),
             })
         };
         // One future for the whole wait: dropping and re-creating it would lose our place in
@@ -274,9 +286,18 @@ impl<DB: Backend> Writer<DB> {
 
     /// Take the writer away from the queue for a `Transaction` or an acquired connection. It
     /// comes back through sqlx's pool when the caller drops it.
-    pub(crate) async fn hand_out(&self, owner: Owner) -> Result<PoolConnection<DB>, Error> {
+    /// `arbitrary`: the caller may run anything on it (`acquire()`), so it comes back suspect;
+    /// a typed `Transaction` (`begin()`) is rolled back by sqlx itself when dropped.
+    pub(crate) async fn hand_out(
+        &self,
+        owner: Owner,
+        arbitrary: bool,
+    ) -> Result<PoolConnection<DB>, Error> {
         let turn = self.turn(owner).await?;
         let conn = turn.into_connection();
+        if arbitrary {
+            self.suspect.store(true, Ordering::Release);
+        }
         *lock(&self.holder) = Some((owner, Instant::now()));
         Ok(conn)
     }
@@ -373,7 +394,7 @@ impl<DB: Backend> Writer<DB> {
         used.unsettled = false;
         bump(&self.counters.abandoned_transactions);
         if let Some(mut conn) = used.guard.take() {
-            self.forget_pin(used.owner, &used.pin);
+            self.abandon_pin(used.owner, &used.pin);
             if DB::rollback(&mut conn).await.is_err() {
                 conn.close_on_drop();
             }
@@ -412,7 +433,15 @@ impl<DB: Backend> Writer<DB> {
     /// back to sqlx's pool, where the next writer in the queue picks it up.
     pub(crate) fn unpin(&self, mut used: PinnedUse<DB>) {
         self.forget_pin(used.owner, &used.pin);
+        // Clean: the caller saw the transaction end (or asked SQLite).
         drop(used.guard.take());
+    }
+
+    /// A pin ends other than by a clean `unpin`: whatever happens next (a rollback that may be
+    /// cancelled or fail), the connection goes back suspect.
+    fn abandon_pin(&self, owner: Owner, pin: &Arc<Pin<DB>>) {
+        self.suspect.store(true, Ordering::Release);
+        self.forget_pin(owner, pin);
     }
 
     fn forget_pin(&self, owner: Owner, pin: &Arc<Pin<DB>>) {
@@ -434,7 +463,7 @@ impl<DB: Backend> Writer<DB> {
         mut guard: OwnedMutexGuard<Option<PoolConnection<DB>>>,
     ) {
         let Some(mut conn) = guard.take() else { return };
-        self.forget_pin(owner, pin);
+        self.abandon_pin(owner, pin);
         match DB::in_transaction(&mut conn).await {
             Ok(false) => {}
             Ok(true) => {
@@ -483,7 +512,7 @@ impl<DB: Backend> Writer<DB> {
             let Some(mut conn) = guard.take() else {
                 continue;
             };
-            self.forget_pin(owner, &pin);
+            self.abandon_pin(owner, &pin);
             self.mark_abandoned(owner, Abandon::Idle);
             tracing::warn!(
                 target: "sqlx_rw",
@@ -514,6 +543,7 @@ impl<DB: Backend> Writer<DB> {
         self.closed.store(true, Ordering::Release);
         let closing = self.pool.close();
         let drain = async {
+            self.suspect.store(true, Ordering::Release);
             let pins: Vec<Arc<Pin<DB>>> = lock(&self.pins).drain().map(|(_, pin)| pin).collect();
             for pin in &pins {
                 self.counters.writer_hold.record(pin.since.elapsed());
@@ -551,6 +581,7 @@ impl<DB: Backend> Drop for Turn<DB> {
             self.counters.writer_hold.record(self.since.elapsed());
         }
         if self.unsettled {
+            self.suspect.store(true, Ordering::Release);
             drop(self.guard.take());
         }
     }

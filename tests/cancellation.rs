@@ -102,6 +102,7 @@ async fn a_storm_of_cancellations_leaves_the_pool_healthy_and_the_data_consisten
         handles.push(tokio::spawn(async move {
             let mut rng = common::Rng::new(task + 1);
             let mut tally = Tally::default();
+            let mut history: Vec<String> = Vec::new();
             for _ in 0..rounds {
                 let op = rng.below(4);
                 // 0 cancels at the first await; larger budgets reach deeper await points, and
@@ -125,6 +126,22 @@ async fn a_storm_of_cancellations_leaves_the_pool_healthy_and_the_data_consisten
                     .await
                     .map(|r| r.map(drop)),
                 };
+                history.push(format!(
+                    "op{op}/p{polls}/{}",
+                    match &result {
+                        None => "cancelled".to_string(),
+                        Some(Ok(())) => "ok".into(),
+                        Some(Err(e)) => format!(
+                            "err:{}",
+                            common::rw_kind(e)
+                                .map(|k| format!("{k:?}"))
+                                .unwrap_or_default()
+                        ),
+                    }
+                ));
+                if history.len() > 6 {
+                    history.remove(0);
+                }
                 match result {
                     None => tally.cancelled += 1,
                     Some(Ok(())) if op <= 1 => tally.acknowledged += 1,
@@ -136,7 +153,9 @@ async fn a_storm_of_cancellations_leaves_the_pool_healthy_and_the_data_consisten
                     {
                         tally.abandoned_notices += 1
                     }
-                    Some(Err(e)) => panic!("unexpected error: {e}"),
+                    Some(Err(e)) => panic!(
+                        "unexpected error in op {op} (polls {polls}): {e}\nhistory: {history:?}"
+                    ),
                 }
                 // Let the writer's release work (spawned by sqlx and by us) interleave.
                 if rng.below(4) == 0 {
