@@ -10,6 +10,9 @@ use sqlx::{Connection, Database, Error, SqlStr};
 
 use crate::classify::Grammar;
 
+/// Reads the current identity of a database file: `None` if it does not exist.
+pub type FileProbe = Box<dyn Fn() -> Option<(u64, u64)> + Send + Sync>;
+
 /// The connect options type of `DB`.
 pub type ConnectOptionsOf<DB> = <<DB as Database>::Connection as Connection>::Options;
 
@@ -40,6 +43,11 @@ pub trait Backend: Database + Sized {
     /// The statement that begins a writer transaction, or `None` for the driver's default.
     fn begin_statement(settings: &Self::Settings) -> Option<SqlStr>;
 
+    /// A probe for the identity of the file the database lives in (for SQLite on Unix: device
+    /// and inode), so the pool can notice the file being deleted or replaced under it, which
+    /// SQLite itself does not report. `None` when there is no file to watch.
+    fn file_identity(options: &ConnectOptionsOf<Self>) -> Option<FileProbe>;
+
     /// Whether `conn` is inside a transaction now, after every command sent on it before this
     /// call has run, even if an earlier call of this was cancelled half-way.
     fn in_transaction(conn: &mut Self::Connection) -> BoxFuture<'_, Result<bool, Error>>;
@@ -58,6 +66,11 @@ pub trait Backend: Database + Sized {
     /// `true` if `err` is a reader refusing to write, so the statement wrote nothing and may be
     /// run again on the writer.
     fn is_read_only_refusal(err: &Error) -> bool;
+
+    /// `true` if `err` says the database was locked by another connection (SQLite's
+    /// `SQLITE_BUSY` family). On the writer that can only be another process: this pool's own
+    /// writers queue.
+    fn is_locked_elsewhere(err: &Error) -> bool;
 
     /// A copy of bound arguments, kept so a refused read can be retried on the writer.
     fn clone_arguments(arguments: &Self::Arguments) -> Self::Arguments;

@@ -22,6 +22,13 @@ pub enum RwErrorKind {
     WriterHeldByThisTask,
     /// Waiting for the writer took longer than the acquire timeout.
     WriterTimedOut,
+    /// Another process held the database's write lock longer than `busy_timeout`. (This
+    /// pool's own writers never contend for it: they queue.) The message carries SQLite's
+    /// error and code.
+    LockedByOtherProcess,
+    /// The database file was deleted or replaced while the pool was running. A write that
+    /// ran then went to the old, unlinked file and is lost.
+    DatabaseFileMoved,
     /// The pool refused to run the statement (a per-connection `PRAGMA` assignment, which
     /// would change one connection only); the message says what to do instead.
     Rejected,
@@ -34,6 +41,8 @@ impl RwErrorKind {
             RwErrorKind::WriterHeldByThisTask => "SQLX_RW_WRITER_HELD_BY_THIS_TASK",
             RwErrorKind::WriterTimedOut => "SQLX_RW_WRITER_TIMED_OUT",
             RwErrorKind::Rejected => "SQLX_RW_REJECTED",
+            RwErrorKind::DatabaseFileMoved => "SQLX_RW_DATABASE_FILE_MOVED",
+            RwErrorKind::LockedByOtherProcess => "SQLX_RW_LOCKED_BY_OTHER_PROCESS",
         }
     }
 }

@@ -131,13 +131,14 @@ where
                         continue;
                     }
                 }
+                let on_writer = !lease.is_reader();
                 pool.finish(lease, &verdict, failure.is_none(), owner).await?;
                 recorder.record("exec_us", ran.elapsed().as_micros() as u64);
                 if verdict.creates_temp && failure.is_none() {
                     pool.register_temps(run_sql.as_str());
                 }
                 if let Some(error) = failure {
-                    Err(error)?;
+                    Err(if on_writer { pool.explain(error) } else { error })?;
                 }
                 break;
             }
@@ -197,12 +198,13 @@ where
                         continue;
                     }
                 }
+                let on_writer = !lease.is_reader();
                 pool.finish(lease, &verdict, result.is_ok(), owner).await?;
                 recorder.record("exec_us", ran.elapsed().as_micros() as u64);
                 if verdict.creates_temp && result.is_ok() {
                     pool.register_temps(run_sql.as_str());
                 }
-                return result;
+                return result.map_err(|e| if on_writer { pool.explain(e) } else { e });
             }
         };
         Box::pin(run.instrument(span))

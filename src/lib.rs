@@ -58,7 +58,7 @@ mod sqlite;
 mod stats;
 mod writer;
 
-pub use backend::{Backend, ConnectOptionsOf};
+pub use backend::{Backend, ConnectOptionsOf, FileProbe};
 pub use classify::{Grammar, PragmaAccess};
 pub use error::{RwErrorKind, RwPoolError};
 pub use options::RwPoolOptions;

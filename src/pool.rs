@@ -215,6 +215,25 @@ impl<DB: Backend> RwPool<DB> {
         self.0.cache.clear();
     }
 
+    /// An error from the writer, made clearer where the pool knows more than the database: a
+    /// lock timeout on the writer can only be another process's doing.
+    pub(crate) fn explain(&self, error: Error) -> Error {
+        if !DB::is_locked_elsewhere(&error) {
+            return error;
+        }
+        tracing::warn!(target: "sqlx_rw", %error, "another process held the write lock past busy_timeout");
+        crate::error::pool_error(
+            crate::error::RwErrorKind::LockedByOtherProcess,
+            format!(
+                "another process held the database's write lock longer than busy_timeout \
+                 allows (this pool's own writers never contend for it: they queue). Look for \
+                 another program writing the same file (a second server, a migration tool, a \
+                 backup, a sqlite3 shell with an open transaction), or raise \
+                 RwPoolOptions::busy_timeout. SQLite said: {error}"
+            ),
+        )
+    }
+
     /// The error for a statement the pool refuses to run.
     pub(crate) fn rejection(&self, sql: &str, verdict: &Verdict) -> Error {
         let shown = sql
@@ -321,6 +340,10 @@ impl<DB: Backend> RwPool<DB> {
         match lease {
             Lease::Reader(_) => Ok(()),
             Lease::Writer(mut turn) => {
+                if ok {
+                    // A write into a deleted file is lost: say so instead of acknowledging it.
+                    self.0.writer.check_file()?;
+                }
                 let open = match (verdict.txn, ok) {
                     (TxnEffect::None, _) => false,
                     (TxnEffect::PlainBegin | TxnEffect::Begin, true) => true,
@@ -334,6 +357,10 @@ impl<DB: Backend> RwPool<DB> {
                 Ok(())
             }
             Lease::Pinned(mut used) => {
+                if ok && verdict.txn == TxnEffect::End {
+                    // A COMMIT into a deleted file is not a commit.
+                    self.0.writer.check_file()?;
+                }
                 let open = match (verdict.txn, ok) {
                     (TxnEffect::End, true) => false,
                     (TxnEffect::None, true) => true,
@@ -402,7 +429,9 @@ impl<DB: Backend> RwPool<DB> {
     ) -> Result<Transaction<'static, DB>, Error> {
         let owner = self.owner_for_writer().await?;
         let conn = self.0.writer.hand_out(owner, false).await?;
-        let tx = Transaction::begin(conn, statement).await?;
+        let tx = Transaction::begin(conn, statement)
+            .await
+            .map_err(|e| self.explain(e))?;
         bump(&self.0.counters.transactions_begun);
         Ok(tx)
     }

@@ -142,6 +142,14 @@ impl Backend for Sqlite {
         }
     }
 
+    fn file_identity(options: &SqliteConnectOptions) -> Option<crate::backend::FileProbe> {
+        if is_in_memory(options) {
+            return None;
+        }
+        let path = options.get_filename().to_path_buf();
+        Some(Box::new(move || file_id(&path)))
+    }
+
     fn in_transaction(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<bool, Error>> {
         Box::pin(async move {
             // `lock_handle` sends an unlock command and waits for the handle's lock. If an
@@ -182,16 +190,38 @@ impl Backend for Sqlite {
 
     fn is_read_only_refusal(err: &Error) -> bool {
         const SQLITE_READONLY: i32 = 8;
-        err.as_database_error()
-            .filter(|e| e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some())
-            .and_then(|e| e.code())
-            .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| code & 0xff == SQLITE_READONLY)
+        primary_code(err) == Some(SQLITE_READONLY)
+    }
+
+    fn is_locked_elsewhere(err: &Error) -> bool {
+        const SQLITE_BUSY: i32 = 5;
+        primary_code(err) == Some(SQLITE_BUSY)
     }
 
     fn clone_arguments(arguments: &SqliteArguments) -> SqliteArguments {
         arguments.clone()
     }
+}
+
+#[cfg(unix)]
+fn file_id(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &std::path::Path) -> Option<(u64, u64)> {
+    // No inode to compare: only a deleted file is noticed.
+    std::fs::metadata(path).ok().map(|_| (0, 0))
+}
+
+/// The primary result code (the low byte of the extended code) of a SQLite error.
+fn primary_code(err: &Error) -> Option<i32> {
+    err.as_database_error()
+        .filter(|e| e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some())
+        .and_then(|e| e.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .map(|code| code & 0xff)
 }
 
 /// Every pragma SQLite documents, by how it may be routed (from

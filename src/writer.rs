@@ -52,6 +52,7 @@ pub(crate) struct Writer<DB: Backend> {
     /// itself rolls back on drop) skip the check.
     suspect: Arc<AtomicBool>,
     counters: Arc<Counters>,
+    file: Option<FileWatch>,
     slow_wait: Duration,
     acquire_timeout: Duration,
     idle_timeout: Duration,
@@ -107,6 +108,15 @@ pub(crate) struct PinnedUse<DB: Backend> {
     writer: Weak<Writer<DB>>,
 }
 
+fn file_moved_error() -> Error {
+    pool_error(
+        RwErrorKind::DatabaseFileMoved,
+        "the database file was deleted or replaced while the pool was running: SQLite went on \
+         writing to the old, unlinked file, so this write is lost. Writes fail until a database \
+         file is back at the path (restore it), then the writer reopens it",
+    )
+}
+
 fn lock<T>(mutex: &SyncMutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
@@ -126,6 +136,7 @@ impl<DB: Backend> Writer<DB> {
             idle_timeout,
             slow_wait,
         } = settings;
+        let file = DB::file_identity(&options);
         let holder: Arc<SyncMutex<Option<(Owner, Instant)>>> = Arc::default();
         let released = Arc::clone(&holder);
         let suspect = Arc::new(AtomicBool::new(false));
@@ -176,6 +187,12 @@ impl<DB: Backend> Writer<DB> {
             abandoned_count: AtomicUsize::new(0),
             holder,
             suspect,
+            file: file.map(|probe| FileWatch {
+                opened: SyncMutex::new(probe()),
+                probe,
+                moved: AtomicBool::new(false),
+                reopen: AtomicBool::new(false),
+            }),
             counters,
             slow_wait,
             acquire_timeout,
@@ -201,6 +218,7 @@ impl<DB: Backend> Writer<DB> {
         if self.is_closed() {
             return Err(Error::PoolClosed);
         }
+        self.check_file_restored()?;
         let started = Instant::now();
         let queued = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
         self.counters
@@ -211,6 +229,15 @@ impl<DB: Backend> Writer<DB> {
             let mut guard = Arc::clone(&self.slot).lock_owned().await;
             if self.is_closed() {
                 return Err(Error::PoolClosed);
+            }
+            if self
+                .file
+                .as_ref()
+                .is_some_and(|f| f.reopen.swap(false, Ordering::AcqRel))
+            {
+                if let Some(mut stale) = guard.take() {
+                    stale.close_on_drop();
+                }
             }
             if guard.is_none() {
                 *guard = Some(self.pool.acquire().await?);
@@ -276,6 +303,47 @@ impl<DB: Backend> Writer<DB> {
                         ),
                     ))
                 }
+            }
+        }
+    }
+
+    /// After a statement ran on the writer: `Err` if the database file was deleted or
+    /// replaced, in which case what it wrote went to the old file and is lost. One `stat`.
+    pub(crate) fn check_file(&self) -> Result<(), Error> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let now = (file.probe)();
+        if now.is_some() && now == *lock(&file.opened) {
+            return Ok(());
+        }
+        if !file.moved.swap(true, Ordering::AcqRel) {
+            tracing::error!(
+                target: "sqlx_rw",
+                "the database file was deleted or replaced under the running pool; writes fail \
+                 until a database file is back at its path"
+            );
+        }
+        Err(file_moved_error())
+    }
+
+    /// While the file is missing, fail fast rather than let a reconnect create an empty
+    /// database; once a file is back at the path, accept it and go on.
+    fn check_file_restored(&self) -> Result<(), Error> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        if !file.moved.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        match (file.probe)() {
+            None => Err(file_moved_error()),
+            Some(now) => {
+                *lock(&file.opened) = Some(now);
+                file.reopen.store(true, Ordering::Release);
+                file.moved.store(false, Ordering::Release);
+                tracing::warn!(target: "sqlx_rw", "a database file is back at its path; reopening the writer");
+                Ok(())
             }
         }
     }
@@ -585,6 +653,18 @@ impl<DB: Backend> Drop for Turn<DB> {
             drop(self.guard.take());
         }
     }
+}
+
+/// The database file the writer opened, watched because SQLite does not notice it being
+/// deleted or replaced: in WAL mode it goes on writing to the unlinked file, and every write
+/// from then on is lost when the pool closes.
+struct FileWatch {
+    probe: crate::backend::FileProbe,
+    opened: SyncMutex<Option<(u64, u64)>>,
+    moved: AtomicBool,
+    /// A file is back at the path: the parked connection, bound to the old file, must be
+    /// replaced by one that opens the path anew.
+    reopen: AtomicBool,
 }
 
 /// The writer's timing settings, from `RwPoolOptions`.

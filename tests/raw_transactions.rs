@@ -378,3 +378,39 @@ async fn begin_while_a_stale_transaction_is_open_rolls_it_back_and_says_so() {
     assert_eq!(n, 0);
     sqlx::query("COMMIT").execute(&pool).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_that_panics_inside_a_raw_transaction_releases_the_writer() {
+    let options =
+        sqlx_rw::RwPoolOptions::new().idle_transaction_timeout(Duration::from_millis(200));
+    let (_dir, pool) = common::file_pool_with(options).await;
+    schema(&pool).await;
+
+    let doomed = pool.clone();
+    let outcome = tokio::spawn(async move {
+        sqlx::query("BEGIN").execute(&doomed).await.unwrap();
+        sqlx::query("UPDATE counter SET n = 99")
+            .execute(&doomed)
+            .await
+            .unwrap();
+        panic!("the task dies holding the transaction");
+    })
+    .await;
+    assert!(outcome.unwrap_err().is_panic());
+
+    let started = std::time::Instant::now();
+    sqlx::query("UPDATE counter SET n = n + 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "released after the idle timeout"
+    );
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "the dead task's UPDATE was rolled back");
+    assert_eq!(pool.stats().abandoned_transactions, 1);
+}

@@ -1,0 +1,264 @@
+//! Resource faults and the pool's lifecycle: another process holding the lock, a full disk,
+//! the file deleted under a running pool, a missing directory, and the last clone dropped.
+//! Each gives a clear error, never reports a failed write as committed, and the pool recovers
+//! where SQLite allows.
+
+mod common;
+
+use std::time::Duration;
+
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::Connection;
+use sqlx_rw::{RwErrorKind, RwPoolOptions, SqliteRwPool};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_held_by_another_process_past_busy_timeout_is_named_as_such() {
+    let options = RwPoolOptions::new().busy_timeout(Duration::from_millis(100));
+    let (dir, pool) = common::file_pool_with(options).await;
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    // Another process: a plain connection holding the write lock.
+    let mut other = sqlx::SqliteConnection::connect_with(
+        &SqliteConnectOptions::new().filename(dir.path().join("test.db")),
+    )
+    .await
+    .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+
+    let err = sqlx::query("INSERT INTO t VALUES (1)")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::LockedByOtherProcess),
+        "{err}"
+    );
+    assert!(err.to_string().contains("another process"), "{err}");
+    assert!(
+        err.to_string().contains("database is locked"),
+        "SQLite's words are kept: {err}"
+    );
+    let err = pool.begin().await.map(drop).unwrap_err();
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::LockedByOtherProcess),
+        "{err}"
+    );
+    // Reads are not blocked by another writer in WAL mode.
+    sqlx::query("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    sqlx::query("INSERT INTO t VALUES (2)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "the refused write did not land; the later one did");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_fails_writes_clearly_and_the_pool_recovers() {
+    let (_dir, pool) = common::file_pool().await;
+    sqlx::query("CREATE TABLE t (x BLOB)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // max_page_count acts on the writer, where every write runs: a disk that is full.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA max_page_count = {}",
+        pages + 4
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let mut acknowledged = 0;
+    let err = loop {
+        match sqlx::query("INSERT INTO t VALUES (randomblob(2000))")
+            .execute(&pool)
+            .await
+        {
+            Ok(_) => acknowledged += 1,
+            Err(e) => break e,
+        }
+        assert!(acknowledged < 1_000, "the disk never filled");
+    };
+    assert!(err.to_string().contains("full"), "{err}");
+    // A transaction that fills the disk half-way leaves nothing behind.
+    let mut tx = pool.begin().await.unwrap();
+    let failed = sqlx::query("INSERT INTO t VALUES (randomblob(100000))")
+        .execute(&mut *tx)
+        .await;
+    assert!(failed.is_err());
+    drop(tx);
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, acknowledged, "exactly the acknowledged writes exist");
+
+    // The cause is fixed: writes work again.
+    sqlx::query("PRAGMA max_page_count = 1000000")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO t VALUES (randomblob(2000))")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_deleted_under_a_running_pool_never_reports_a_write_as_committed() {
+    let (dir, pool) = common::file_pool().await;
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO t VALUES (1)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(format!("test.db{suffix}")));
+    }
+
+    // SQLite goes on writing to the unlinked file; the pool notices and does not
+    // acknowledge the write.
+    let err = sqlx::query("INSERT INTO t VALUES (2)")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::DatabaseFileMoved),
+        "{err}"
+    );
+    assert!(err.to_string().contains("lost"), "{err}");
+    // While the file is missing, writes fail fast and no empty database is created.
+    let err = sqlx::query("INSERT INTO t VALUES (3)")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::DatabaseFileMoved),
+        "{err}"
+    );
+    assert!(!dir.path().join("test.db").exists());
+
+    // The cause is fixed (a database is restored at the path): the writer reopens it.
+    let mut restored = sqlx::SqliteConnection::connect_with(
+        &SqliteConnectOptions::new()
+            .filename(dir.path().join("test.db"))
+            .create_if_missing(true),
+    )
+    .await
+    .unwrap();
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&mut restored)
+        .await
+        .unwrap();
+    restored.close().await.unwrap();
+    sqlx::query("INSERT INTO t VALUES (4)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let rows: Vec<i64> = {
+        let mut conn = sqlx::SqliteConnection::connect_with(
+            &SqliteConnectOptions::new().filename(dir.path().join("test.db")),
+        )
+        .await
+        .unwrap();
+        sqlx::query_scalar("SELECT x FROM t")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        rows,
+        [4],
+        "the write after recovery landed in the restored file"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_directory_is_a_clear_error_at_connect() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no/such/dir/app.db");
+    let err = SqliteRwPool::connect_with(SqliteConnectOptions::new().filename(&path))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("unable to open database file"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_last_clone_closes_connections_and_leaves_a_clean_wal() {
+    let (dir, pool) = common::file_pool().await;
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for i in 0..100 {
+        sqlx::query("INSERT INTO t VALUES (?)")
+            .bind(i)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let wal = dir.path().join("test.db-wal");
+    assert!(wal.exists(), "WAL mode is on while the pool runs");
+    let clone = pool.clone();
+    drop(pool);
+    drop(clone);
+
+    // Closing the last connection checkpoints and removes the WAL.
+    let mut waited = Duration::ZERO;
+    while wal.exists() && std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > 0 {
+        assert!(
+            waited < Duration::from_secs(5),
+            "the WAL was not checkpointed after drop"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+    let mut conn = sqlx::SqliteConnection::connect_with(
+        &SqliteConnectOptions::new().filename(dir.path().join("test.db")),
+    )
+    .await
+    .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(n, 100);
+}
