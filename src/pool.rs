@@ -479,15 +479,12 @@ impl<DB: Backend> RwPool<DB> {
     }
 
     /// Close the pool: queued and later callers get [`Error::PoolClosed`], transactions begun
-    /// through the pool are rolled back, and idle connections are closed. Waits for
-    /// connections that callers hold (open `Transaction`s) to come back.
+    /// through the pool are rolled back, and idle connections are closed, readers first and
+    /// the writer last, so the WAL is checkpointed and removed. Waits for connections that
+    /// callers hold (open `Transaction`s) to come back. Dropping the last clone of the pool
+    /// does the same in the background.
     pub async fn close(&self) {
-        let readers = async {
-            if let Some(readers) = &self.0.readers {
-                readers.close().await;
-            }
-        };
-        futures_util::future::join(readers, self.0.writer.close()).await;
+        close_in_order(self.0.readers.clone(), Arc::clone(&self.0.writer)).await;
     }
 
     /// `true` once [`close`](Self::close) has been called.
@@ -542,6 +539,31 @@ async fn reap_idle_transactions<DB: Backend>(shared: Weak<Shared<DB>>, period: D
             return;
         }
         shared.writer.reap_idle().await;
+    }
+}
+
+/// Readers close before the writer: SQLite checkpoints the WAL into the database and removes
+/// it when the last connection closes, which a read-only connection cannot do.
+async fn close_in_order<DB: Backend>(readers: Option<Pool<DB>>, writer: Arc<Writer<DB>>) {
+    if let Some(readers) = readers {
+        readers.close().await;
+    }
+    writer.close().await;
+}
+
+/// The last clone of the pool is gone: close it as `close()` would, in the background, so the
+/// WAL is checkpointed and connections end cleanly.
+impl<DB: Backend> Drop for Shared<DB> {
+    fn drop(&mut self) {
+        if self.writer.is_closed() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(close_in_order(
+                self.readers.take(),
+                Arc::clone(&self.writer),
+            ));
+        }
     }
 }
 
