@@ -1,8 +1,9 @@
 //! Futures dropped at every await point (acquiring, mid-statement, mid-transaction, during
 //! COMMIT) never leave the writer inside a transaction or blocked, and never break atomicity.
 //!
-//! Each operation is dropped after a random number of polls, so cancellations land at every
-//! await point the pool has, not only where a timer happens to fire. The CI run makes at least
+//! Half the operations are dropped after a random number of polls, so cancellations land at
+//! every await point the pool has, not only where a timer happens to fire; the other half are
+//! wrapped in a random short `tokio::time::timeout`, as application code would do. The CI run makes at least
 //! 1,000 cancellations; `SQLX_RW_TORTURE=10` multiplies the rounds for the full run.
 
 mod common;
@@ -105,25 +106,33 @@ async fn a_storm_of_cancellations_leaves_the_pool_healthy_and_the_data_consisten
             let mut history: Vec<String> = Vec::new();
             for _ in 0..rounds {
                 let op = rng.below(4);
-                // 0 cancels at the first await; larger budgets reach deeper await points, and
-                // some operations run to completion.
+                // Half the operations are dropped after a random number of polls (0 cancels at
+                // the first await; larger budgets reach deeper await points), half by a random
+                // short timeout, as an application's `tokio::time::timeout` would drop them.
                 let polls = rng.below(5);
+                let by_timer = rng.below(2) == 0;
+                let timer = Duration::from_micros(rng.below(1_500));
+                macro_rules! cancellable {
+                    ($fut:expr) => {
+                        if by_timer {
+                            tokio::time::timeout(timer, $fut).await.ok()
+                        } else {
+                            cancel_after(polls, $fut).await
+                        }
+                    };
+                }
                 let result = match op {
                     0 | 1 => {
                         tally.attempted += 1;
-                        cancel_after(polls, increment(&pool, op == 1)).await
+                        cancellable!(increment(&pool, op == 1))
                     }
-                    2 => cancel_after(
-                        polls,
-                        sqlx::query("INSERT INTO plain DEFAULT VALUES").execute(&pool),
+                    2 => {
+                        cancellable!(sqlx::query("INSERT INTO plain DEFAULT VALUES").execute(&pool))
+                            .map(|r| r.map(drop))
+                    }
+                    _ => cancellable!(
+                        sqlx::query_scalar::<_, i64>("SELECT n FROM counter").fetch_one(&pool)
                     )
-                    .await
-                    .map(|r| r.map(drop)),
-                    _ => cancel_after(
-                        polls,
-                        sqlx::query_scalar::<_, i64>("SELECT n FROM counter").fetch_one(&pool),
-                    )
-                    .await
                     .map(|r| r.map(drop)),
                 };
                 history.push(format!(
