@@ -131,17 +131,10 @@ pub(crate) fn classify(sql: &str, grammar: &Grammar, is_temp: &dyn Fn(&str) -> b
     let mut verdict = if sql.len() > MAX_PARSE_LEN {
         facts.scanned(Reason::TooLarge)
     } else {
-        // sqlparser is third-party code fed arbitrary input: should it ever panic, the
-        // statement fails closed instead of taking the caller's task down.
-        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Parser::new(grammar.dialect)
-                .with_recursion_limit(RECURSION_LIMIT)
-                .try_with_sql(sql)
-                .and_then(|mut parser| parser.parse_statements())
-        }));
+        let parsed = parse(sql, grammar);
         match parsed {
-            Ok(Ok(statements)) => classify_statements(&statements, grammar),
-            Ok(Err(_)) | Err(_) => classify_unparsed(sql, grammar, &facts),
+            Some(statements) => classify_statements(&statements, grammar),
+            None => classify_unparsed(sql, grammar, &facts),
         }
     };
     if verdict.route.is_reader() {
@@ -482,18 +475,26 @@ fn classify_unparsed(sql: &str, grammar: &Grammar, facts: &TextFacts) -> Verdict
 
 /// One statement of a batch that did not parse as a whole.
 fn classify_piece(sql: &str, grammar: &Grammar) -> Verdict {
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    match parse(sql, grammar) {
+        Some(statements) => classify_statements(&statements, grammar),
+        None => unparsed_pragma(Words::new(sql), grammar).unwrap_or_else(|| {
+            TextFacts::of(sql, grammar, &|_| false).scanned(Reason::Unparseable)
+        }),
+    }
+}
+
+/// sqlparser's statements for `sql`, or `None` if it cannot parse them. sqlparser is
+/// third-party code fed arbitrary input: should it ever panic, the statement fails closed
+/// instead of taking the caller's task down.
+fn parse(sql: &str, grammar: &Grammar) -> Option<Vec<Statement>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         Parser::new(grammar.dialect)
             .with_recursion_limit(RECURSION_LIMIT)
             .try_with_sql(sql)
             .and_then(|mut parser| parser.parse_statements())
-    }));
-    match parsed {
-        Ok(Ok(statements)) => classify_statements(&statements, grammar),
-        _ => unparsed_pragma(Words::new(sql), grammar).unwrap_or_else(|| {
-            TextFacts::of(sql, grammar, &|_| false).scanned(Reason::Unparseable)
-        }),
-    }
+    }))
+    .ok()
+    .and_then(Result::ok)
 }
 
 /// `sql` cut at every `;` outside strings and comments, without the empty pieces. A `;` inside

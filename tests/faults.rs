@@ -21,11 +21,7 @@ async fn a_lock_held_by_another_process_past_busy_timeout_is_named_as_such() {
         .unwrap();
 
     // Another process: a plain connection holding the write lock.
-    let mut other = sqlx::SqliteConnection::connect_with(
-        &SqliteConnectOptions::new().filename(dir.path().join("test.db")),
-    )
-    .await
-    .unwrap();
+    let mut other = common::plain_connection(&dir, "test.db").await;
     sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut other)
         .await
@@ -187,11 +183,7 @@ async fn a_file_deleted_under_a_running_pool_never_reports_a_write_as_committed(
         .await
         .unwrap();
     let rows: Vec<i64> = {
-        let mut conn = sqlx::SqliteConnection::connect_with(
-            &SqliteConnectOptions::new().filename(dir.path().join("test.db")),
-        )
-        .await
-        .unwrap();
+        let mut conn = common::plain_connection(&dir, "test.db").await;
         sqlx::query_scalar("SELECT x FROM t")
             .fetch_all(&mut conn)
             .await
@@ -251,11 +243,7 @@ async fn dropping_the_last_clone_closes_connections_and_leaves_a_clean_wal() {
         tokio::time::sleep(Duration::from_millis(20)).await;
         waited += Duration::from_millis(20);
     }
-    let mut conn = sqlx::SqliteConnection::connect_with(
-        &SqliteConnectOptions::new().filename(dir.path().join("test.db")),
-    )
-    .await
-    .unwrap();
+    let mut conn = common::plain_connection(&dir, "test.db").await;
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
         .fetch_one(&mut conn)
         .await

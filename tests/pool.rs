@@ -5,7 +5,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use sqlx::Connection;
 use sqlx_rw::{RwErrorKind, SqliteRwPool};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -266,11 +265,7 @@ async fn close_fails_queued_writers_cleanly() {
     assert!(matches!(err, sqlx::Error::PoolClosed), "{err}");
 
     // The open transaction was rolled back, not committed.
-    let mut conn = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("test.db")),
-    )
-    .await
-    .unwrap();
+    let mut conn = common::plain_connection(&dir, "test.db").await;
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
         .fetch_one(&mut conn)
         .await

@@ -19,6 +19,17 @@ pub async fn file_pool_with(options: RwPoolOptions) -> (TempDir, SqliteRwPool) {
     (dir, pool)
 }
 
+/// A plain sqlx connection to `file` in `dir`, outside the pool: "another process", or a
+/// check of what really is on disk.
+pub async fn plain_connection(dir: &TempDir, file: &str) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    sqlx::SqliteConnection::connect_with(
+        &SqliteConnectOptions::new().filename(dir.path().join(file)),
+    )
+    .await
+    .expect("open a plain connection")
+}
+
 /// xorshift64*: enough randomness to spread cancellations, and reproducible from a seed.
 pub struct Rng(u64);
 
