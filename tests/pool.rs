@@ -280,7 +280,7 @@ async fn bad_input_gets_an_error_and_the_pool_keeps_working() {
         .execute(&pool)
         .await
         .unwrap();
-    let huge = format!("SELECT {}", vec!["1"; 400_000].join(" + "));
+    let huge = format!("SELECT {}", vec!["1"; 500_000].join(" + ")); // 2 MB
     let deep = format!("SELECT {}1{}", "(".repeat(10_000), ")".repeat(10_000));
     let bad: Vec<String> = vec![
         "SELEC nope".into(),
@@ -308,18 +308,48 @@ async fn bad_input_gets_an_error_and_the_pool_keeps_working() {
             .await
             .unwrap();
     }
-    // Argument errors are sqlx's own, reported as such, and the pool keeps working.
+    // A wrong number of bound arguments is refused before it runs (SQLite would bind NULL to
+    // a missing one, and sqlx would ignore an extra one).
+    for (sql, args) in [
+        ("INSERT INTO t VALUES (?)", 2),
+        ("INSERT INTO t VALUES (?, ?)", 1),
+    ] {
+        let mut query = sqlx::query(sql);
+        for i in 0..args {
+            query = query.bind(i);
+        }
+        let err = query.execute(&pool).await.unwrap_err();
+        assert!(matches!(err, sqlx::Error::InvalidArgument(_)), "{err}");
+        assert!(err.to_string().contains("parameter"), "{err}");
+    }
+    // Empty and comment-only SQL is refused: there is nothing to run.
+    for sql in ["", "   ", "-- only a comment", "/* nothing */ ;"] {
+        let err = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            common::rw_kind(&err),
+            Some(RwErrorKind::Rejected),
+            "{sql:?}: {err}"
+        );
+    }
+    // sqlx's own argument errors are passed through.
     let err = sqlx::query("SELECT * FROM t WHERE x = $v")
         .bind(1)
         .fetch_all(&pool)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("non-integer names"), "{err}");
-    sqlx::query("INSERT INTO t VALUES (?)")
-        .bind(1)
-        .execute(&pool)
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
         .await
         .unwrap();
+    assert_eq!(
+        rows,
+        7 + 1,
+        "7 follow-up inserts and the first half of the failed batch; none from refused statements"
+    );
     assert!(pool.stats().parse_fallbacks >= 3);
 }
 
