@@ -24,6 +24,8 @@ pub(crate) struct VerdictCache {
     shard_budget: usize,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Bumped by `clear`: a verdict classified before a clear is not inserted after it.
+    epoch: AtomicU64,
 }
 
 #[derive(Default)]
@@ -43,6 +45,7 @@ impl VerdictCache {
             shard_budget: (max_bytes / SHARDS / 2).max(1),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            epoch: AtomicU64::new(0),
         }
     }
 
@@ -72,13 +75,18 @@ impl VerdictCache {
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         // Classify outside the lock: a slow parse must not stall hits on the same shard.
+        let epoch = self.epoch.load(Ordering::Acquire);
         let verdict = classify();
-        lock(self.shard(key)).insert(key.into(), verdict, self.shard_budget);
+        let mut shard = lock(self.shard(key));
+        if self.epoch.load(Ordering::Acquire) == epoch {
+            shard.insert(key.into(), verdict, self.shard_budget);
+        }
         verdict
     }
 
     /// Forget every verdict (a TEMP object appeared, so some reads now belong on the writer).
     pub(crate) fn clear(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
         for shard in self.shards.iter() {
             *lock(shard) = Shard::default();
         }

@@ -222,7 +222,7 @@ where
         Box::pin(async move {
             let verdict = pool.verdict(sql.as_str());
             // Preparing runs nothing, so the lease is returned as it was taken.
-            let mut lease = pool.lease(&verdict, Owner::current()).await?;
+            let mut lease = pool.lease_for(&verdict, Owner::current(), false).await?;
             lease.conn().prepare_with(sql, parameters).await
         })
     }
@@ -234,7 +234,7 @@ where
         let pool = self.clone();
         Box::pin(async move {
             let verdict = pool.verdict(sql.as_str());
-            let mut lease = pool.lease(&verdict, Owner::current()).await?;
+            let mut lease = pool.lease_for(&verdict, Owner::current(), false).await?;
             lease.conn().describe(sql).await
         })
     }

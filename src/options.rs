@@ -11,6 +11,9 @@ use crate::backend::{Backend, ConnectOptionsOf};
 use crate::pool::RwPool;
 use crate::sqlite::SqliteTransactionMode;
 
+/// Longer waits are clamped to this: deadlines past it overflow `Instant`.
+const LONGEST_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// Builder for an [`RwPool`].
 ///
 /// ```no_run
@@ -65,7 +68,7 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// How long a statement, `begin()` or `acquire()` waits for a connection before failing.
     /// Time spent queued for the writer counts.
     pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
-        self.acquire_timeout = timeout;
+        self.acquire_timeout = timeout.min(LONGEST_WAIT);
         self
     }
 
@@ -74,7 +77,7 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// forgot `COMMIT`). The task's next statement then fails with
     /// [`RwErrorKind::TransactionAbandoned`](crate::RwErrorKind::TransactionAbandoned).
     pub fn idle_transaction_timeout(mut self, timeout: Duration) -> Self {
-        self.idle_transaction_timeout = timeout;
+        self.idle_transaction_timeout = timeout.min(LONGEST_WAIT);
         self
     }
 

@@ -265,23 +265,40 @@ impl<DB: Backend> RwPool<DB> {
 
     /// The connection `verdict` says to use, for the calling task.
     pub(crate) async fn lease(&self, verdict: &Verdict, owner: Owner) -> Result<Lease<DB>, Error> {
+        self.lease_for(verdict, owner, true).await
+    }
+
+    /// `run`: the statement will run (not only be prepared or described), so it may end a
+    /// stale transaction, receives the task's pending abandonment notice, and is counted.
+    pub(crate) async fn lease_for(
+        &self,
+        verdict: &Verdict,
+        owner: Owner,
+        run: bool,
+    ) -> Result<Lease<DB>, Error> {
         let writer = &self.0.writer;
+        let may_change = run && (verdict.route.is_writer() || verdict.txn != TxnEffect::None);
         loop {
             if let Some(pin) = writer.pin_of(owner) {
-                match writer.use_pin(owner, pin).await {
+                match writer.use_pin(owner, pin, may_change).await {
                     PinAccess::Use(used) => {
-                        if matches!(verdict.txn, TxnEffect::PlainBegin | TxnEffect::Begin) {
+                        let begin = matches!(verdict.txn, TxnEffect::PlainBegin | TxnEffect::Begin);
+                        if run && begin {
                             return Err(writer.roll_back_stale(used).await);
                         }
-                        self.0.counters.count_route(Route::writer(Reason::Pinned));
+                        if run {
+                            self.0.counters.count_route(Route::writer(Reason::Pinned));
+                        }
                         return Ok(Lease::Pinned(used));
                     }
                     PinAccess::Gone => continue,
-                    PinAccess::Abandoned(error) => return Err(error),
+                    PinAccess::Abandoned(error) | PinAccess::Busy(error) => return Err(error),
                 }
             }
-            if let Some(error) = writer.take_abandoned(owner) {
-                return Err(error);
+            if run {
+                if let Some(error) = writer.take_abandoned(owner) {
+                    return Err(error);
+                }
             }
             if is_fallback(verdict.route.reason()) {
                 bump(&self.0.counters.parse_fallbacks);
@@ -322,9 +339,11 @@ impl<DB: Backend> RwPool<DB> {
         match lease {
             Lease::Reader(_) => {}
             Lease::Writer(turn) => turn.unsettled = verdict.txn != TxnEffect::None,
-            // Any statement inside a transaction counts: if it is cancelled, what the
-            // transaction holds is unknown.
-            Lease::Pinned(used) => used.unsettled = true,
+            // A statement that may change the transaction: if it is cancelled, what the
+            // transaction holds is unknown. A read leaves it as it was.
+            Lease::Pinned(used) => {
+                used.unsettled = verdict.route.is_writer() || verdict.txn != TxnEffect::None
+            }
         }
     }
 
@@ -385,7 +404,7 @@ impl<DB: Backend> RwPool<DB> {
         let owner = Owner::current();
         let writer = &self.0.writer;
         if let Some(pin) = writer.pin_of(owner) {
-            match writer.use_pin(owner, pin).await {
+            match writer.use_pin(owner, pin, false).await {
                 PinAccess::Use(used) => {
                     used.keep();
                     return Err(crate::error::pool_error(
@@ -396,7 +415,7 @@ impl<DB: Backend> RwPool<DB> {
                     ));
                 }
                 PinAccess::Gone => {}
-                PinAccess::Abandoned(error) => return Err(error),
+                PinAccess::Abandoned(error) | PinAccess::Busy(error) => return Err(error),
             }
         }
         match writer.take_abandoned(owner) {

@@ -45,6 +45,8 @@ pub(crate) struct Writer<DB: Backend> {
     abandoned_count: AtomicUsize,
     /// The task the writer was handed out to (`begin()`, `acquire()`), and since when.
     holder: Arc<SyncMutex<Option<(Owner, Instant)>>>,
+    /// The task whose statement holds a turn now (for a stream, until it is consumed).
+    turn_owner: Arc<SyncMutex<Option<Owner>>>,
     /// The writer connection may come back to sqlx's pool inside a transaction: it was
     /// dropped mid-statement, or handed to `acquire()` for arbitrary use, or taken out of a
     /// pin that did not end cleanly. The release hook then checks (costing two worker round
@@ -70,6 +72,7 @@ pub(crate) struct Turn<DB: Backend> {
     since: Instant,
     counters: Arc<Counters>,
     suspect: Arc<AtomicBool>,
+    owner: Arc<SyncMutex<Option<Owner>>>,
 }
 
 /// A transaction begun with `BEGIN` through `&RwPool`, bound to the task that sent it.
@@ -81,6 +84,10 @@ pub(crate) struct Pin<DB: Backend> {
     /// transaction must not go on. Set synchronously on drop so the task's very next
     /// statement sees it, even before the spawned settle runs.
     poisoned: AtomicBool,
+    /// A statement of the owner holds the transaction now (an unfinished stream, or another
+    /// future of the same task). Only the owner uses a pin, so asking for it while this is set
+    /// would wait for itself.
+    in_use: AtomicBool,
 }
 
 /// Why a pinned transaction was rolled back behind its task's back.
@@ -97,6 +104,8 @@ pub(crate) enum PinAccess<DB: Backend> {
     Gone,
     /// It was rolled back; the error says why.
     Abandoned(Error),
+    /// Another statement of the same task is inside the transaction right now.
+    Busy(Error),
 }
 
 /// One statement's use of a pinned transaction.
@@ -186,6 +195,7 @@ impl<DB: Backend> Writer<DB> {
             abandoned: SyncMutex::default(),
             abandoned_count: AtomicUsize::new(0),
             holder,
+            turn_owner: Arc::default(),
             suspect,
             file: file.map(|probe| FileWatch {
                 opened: SyncMutex::new(probe()),
@@ -219,6 +229,17 @@ impl<DB: Backend> Writer<DB> {
             return Err(Error::PoolClosed);
         }
         self.check_file_restored()?;
+        if *lock(&self.turn_owner) == Some(owner) {
+            // Turns are exclusive, so this task's own statement holds the writer now: waiting
+            // would wait for itself.
+            return Err(pool_error(
+                RwErrorKind::WriterHeldByThisTask,
+                "this task already has a statement running on the writer (an unfinished `fetch` \
+                 stream, or another future of the same task with join!/select!), and asked for \
+                 the writer again, which would wait for itself: finish the first statement \
+                 (collect the stream) before the next",
+            ));
+        }
         let started = Instant::now();
         let queued = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
         self.counters
@@ -230,14 +251,20 @@ impl<DB: Backend> Writer<DB> {
             if self.is_closed() {
                 return Err(Error::PoolClosed);
             }
-            if self
+            if let Some(file) = self
                 .file
                 .as_ref()
-                .is_some_and(|f| f.reopen.swap(false, Ordering::AcqRel))
+                .filter(|f| f.reopen.load(Ordering::Acquire))
             {
+                // Whichever way the connection comes back (parked here or through sqlx's pool),
+                // it is bound to the old file: close it, then open the path anew.
+                if guard.is_none() {
+                    *guard = Some(self.pool.acquire().await?);
+                }
                 if let Some(mut stale) = guard.take() {
                     stale.close_on_drop();
                 }
+                file.reopen.store(false, Ordering::Release);
             }
             if guard.is_none() {
                 *guard = Some(self.pool.acquire().await?);
@@ -248,6 +275,7 @@ impl<DB: Backend> Writer<DB> {
                 since: Instant::now(),
                 counters: Arc::clone(&self.counters),
                 suspect: Arc::clone(&self.suspect),
+                owner: Arc::clone(&self.turn_owner),
             })
         };
         // One future for the whole wait: dropping and re-creating it would lose our place in
@@ -267,6 +295,9 @@ impl<DB: Backend> Writer<DB> {
             };
             match tokio::time::timeout(wait, &mut acquire).await {
                 Ok(turn) => {
+                    if let Ok(turn) = &turn {
+                        *lock(&turn.owner) = Some(owner);
+                    }
                     let waited = started.elapsed();
                     self.counters.writer_wait.record(waited);
                     if waited >= self.slow_wait {
@@ -396,44 +427,63 @@ impl<DB: Backend> Writer<DB> {
                  RwPoolOptions::idle_transaction_timeout if it legitimately waits that long)",
                 self.idle_timeout
             ),
-            Abandon::Cancelled => "was rolled back because one of its statements was cancelled \
-                 (its future was dropped, e.g. by a timeout), leaving its outcome unknown"
+            Abandon::Cancelled => "had a statement cancelled (its future was dropped, e.g. by a \
+                 timeout), so its outcome is unknown: it was rolled back if it was still open \
+                 (a cancelled COMMIT may have gone through; check before retrying it)"
                 .to_owned(),
         };
         pool_error(
             RwErrorKind::TransactionAbandoned,
             format!(
-                "this task's transaction (begun with BEGIN through the pool) {cause}; none of \
-                 its statements were committed. Begin the transaction again"
+                "this task's transaction (begun with BEGIN through the pool) {cause}. Its later \
+                 statements were not run. Begin the transaction again"
             ),
         )
     }
 
     fn mark_abandoned(&self, owner: Owner, why: Abandon) {
         bump(&self.counters.abandoned_transactions);
-        if lock(&self.abandoned)
-            .insert(owner, (Instant::now(), why))
-            .is_none()
-        {
+        let mut abandoned = lock(&self.abandoned);
+        // Counted before the entry exists: `take_abandoned` skips the lock while the count is 0.
+        if !abandoned.contains_key(&owner) {
             self.abandoned_count.fetch_add(1, Ordering::AcqRel);
         }
+        abandoned.insert(owner, (Instant::now(), why));
     }
 
     /// Lock `pin` for one statement.
+    ///
+    /// `may_change`: the statement may change the transaction (anything but a read), so being
+    /// cancelled while waiting for it leaves the transaction's outcome unknown.
     pub(crate) async fn use_pin(
         self: &Arc<Self>,
         owner: Owner,
         pin: Arc<Pin<DB>>,
+        may_change: bool,
     ) -> PinAccess<DB> {
-        // The statement has begun: if its future is dropped even before it gets the
-        // connection, the transaction's owner is gone mid-sequence and it must not go on.
-        let mut poison = PoisonOnDrop {
-            pin: Some(Arc::clone(&pin)),
-            owner,
-            writer: Arc::downgrade(self),
+        let guard = match Arc::clone(&pin.conn).try_lock_owned() {
+            Ok(guard) => guard,
+            Err(_) if pin.in_use.load(Ordering::Acquire) => {
+                return PinAccess::Busy(pool_error(
+                    RwErrorKind::WriterHeldByThisTask,
+                    "this task already has a statement running inside its transaction (begun \
+                     with BEGIN through the pool): an unfinished `fetch` stream, or another \
+                     future of the same task (join!, select!). Statements of one transaction \
+                     run one at a time: finish the first (collect the stream) before the next",
+                ));
+            }
+            // Held for a moment by the pool's own settling or reaping: wait for it.
+            Err(_) => {
+                let mut poison = PoisonOnDrop {
+                    pin: may_change.then(|| Arc::clone(&pin)),
+                    owner,
+                    writer: Arc::downgrade(self),
+                };
+                let guard = Arc::clone(&pin.conn).lock_owned().await;
+                poison.pin = None;
+                guard
+            }
         };
-        let guard = Arc::clone(&pin.conn).lock_owned().await;
-        poison.pin = None;
         if guard.is_none() {
             return match self.take_abandoned(owner) {
                 Some(error) => PinAccess::Abandoned(error),
@@ -447,6 +497,7 @@ impl<DB: Backend> Writer<DB> {
                 None => PinAccess::Gone,
             };
         }
+        pin.in_use.store(true, Ordering::Release);
         PinAccess::Use(PinnedUse {
             guard,
             pin,
@@ -483,7 +534,13 @@ impl<DB: Backend> Writer<DB> {
     }
 
     /// Move the turn's connection into a new pinned transaction for `owner`.
-    pub(crate) fn pin(&self, owner: Owner, turn: Turn<DB>) {
+    pub(crate) fn pin(&self, owner: Owner, mut turn: Turn<DB>) {
+        if self.is_closed() {
+            // Close has drained the pins already: let the connection go back to the closing
+            // pool, where the release check rolls the transaction back.
+            turn.unsettled = true;
+            return;
+        }
         let conn = turn.into_connection();
         bump(&self.counters.transactions_begun);
         let pin = Arc::new(Pin {
@@ -491,6 +548,7 @@ impl<DB: Backend> Writer<DB> {
             since: Instant::now(),
             last_used: SyncMutex::new(Instant::now()),
             poisoned: AtomicBool::new(false),
+            in_use: AtomicBool::new(false),
         });
         if lock(&self.pins).insert(owner, pin).is_none() {
             self.pinned.fetch_add(1, Ordering::AcqRel);
@@ -535,7 +593,6 @@ impl<DB: Backend> Writer<DB> {
         match DB::in_transaction(&mut conn).await {
             Ok(false) => {}
             Ok(true) => {
-                self.mark_abandoned(owner, Abandon::Cancelled);
                 tracing::warn!(
                     target: "sqlx_rw",
                     "a statement in a transaction begun through the pool was cancelled; \
@@ -545,10 +602,7 @@ impl<DB: Backend> Writer<DB> {
                     conn.close_on_drop();
                 }
             }
-            Err(_) => {
-                self.mark_abandoned(owner, Abandon::Cancelled);
-                conn.close_on_drop();
-            }
+            Err(_) => conn.close_on_drop(),
         }
     }
 
@@ -645,6 +699,7 @@ impl<DB: Backend> Turn<DB> {
 
 impl<DB: Backend> Drop for Turn<DB> {
     fn drop(&mut self) {
+        *lock(&self.owner) = None;
         if self.guard.is_some() {
             self.counters.writer_hold.record(self.since.elapsed());
         }
@@ -694,6 +749,7 @@ impl<DB: Backend> PinnedUse<DB> {
 impl<DB: Backend> Drop for PinnedUse<DB> {
     fn drop(&mut self) {
         *lock(&self.pin.last_used) = Instant::now();
+        self.pin.in_use.store(false, Ordering::Release);
         if self.unsettled && self.guard.is_some() {
             self.unsettled = false;
             poison(&self.writer, self.owner, Arc::clone(&self.pin));
@@ -706,7 +762,13 @@ impl<DB: Backend> Drop for PinnedUse<DB> {
 /// writer is released even if the task never comes back.
 fn poison<DB: Backend>(writer: &Weak<Writer<DB>>, owner: Owner, pin: Arc<Pin<DB>>) {
     pin.poisoned.store(true, Ordering::Release);
-    if let (Some(writer), Ok(runtime)) = (writer.upgrade(), tokio::runtime::Handle::try_current()) {
+    let Some(writer) = writer.upgrade() else {
+        return;
+    };
+    // Marked here, before any await: the task's next statement must be told, even if it
+    // comes before the settle below has removed the pin.
+    writer.mark_abandoned(owner, Abandon::Cancelled);
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
         runtime.spawn(async move { writer.settle_later(owner, pin).await });
     }
 }

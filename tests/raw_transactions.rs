@@ -414,3 +414,127 @@ async fn a_task_that_panics_inside_a_raw_transaction_releases_the_writer() {
     assert_eq!(n, 1, "the dead task's UPDATE was rolled back");
     assert_eq!(pool.stats().abandoned_transactions, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_a_cancelled_statement_is_told_and_never_autocommits() {
+    let (_dir, pool) = common::file_pool().await;
+    schema(&pool).await;
+
+    sqlx::query("BEGIN").execute(&pool).await.unwrap();
+    let slow = sqlx::query(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000)
+         UPDATE counter SET n = (SELECT COUNT(*) FROM c)",
+    )
+    .execute(&pool);
+    assert!(tokio::time::timeout(Duration::from_millis(5), slow)
+        .await
+        .is_err());
+    // The retry comes after the pool has settled the poisoned transaction in the background.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let err = sqlx::query("UPDATE counter SET n = 7")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::TransactionAbandoned),
+        "{err}"
+    );
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "the retry did not run in autocommit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nested_statement_while_the_tasks_own_stream_holds_the_writer_fails_at_once() {
+    use futures_util::TryStreamExt;
+    let (_dir, pool) = common::file_pool().await;
+    schema(&pool).await;
+    sqlx::query("INSERT INTO log VALUES (1, 1, 1, 1), (2, 2, 2, 2)")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    // Inside a raw transaction: the stream holds the transaction while it is consumed.
+    sqlx::query("BEGIN").execute(&pool).await.unwrap();
+    let started = std::time::Instant::now();
+    {
+        let mut rows = sqlx::query("SELECT task FROM log").fetch(&pool);
+        rows.try_next().await.unwrap();
+        let err = sqlx::query("UPDATE counter SET n = 1")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            common::rw_kind(&err),
+            Some(RwErrorKind::WriterHeldByThisTask),
+            "{err}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "failed at once, not after a timeout"
+    );
+    // Dropping a read stream early does not poison the transaction: it goes on.
+    sqlx::query("UPDATE counter SET n = 2")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("COMMIT").execute(&pool).await.unwrap();
+
+    // Outside a transaction: a writer stream (UPDATE … RETURNING) holds the writer's turn.
+    let started = std::time::Instant::now();
+    {
+        let mut rows = sqlx::query("UPDATE log SET step = 9 RETURNING task").fetch(&pool);
+        rows.try_next().await.unwrap();
+        let err = sqlx::query("UPDATE counter SET n = 3")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            common::rw_kind(&err),
+            Some(RwErrorKind::WriterHeldByThisTask),
+            "{err}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_futures_of_one_task_do_not_share_a_transaction_silently() {
+    let (_dir, pool) = common::file_pool().await;
+    schema(&pool).await;
+    sqlx::query("BEGIN").execute(&pool).await.unwrap();
+    // Two statements of one task at once: one of them waits for the other's turn inside the
+    // transaction and is refused instead of waiting for itself.
+    let slow = sqlx::query(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000)
+         UPDATE counter SET n = (SELECT COUNT(*) FROM c)",
+    )
+    .execute(&pool);
+    let quick = async {
+        tokio::task::yield_now().await;
+        sqlx::query("UPDATE counter SET n = n + 1")
+            .execute(&pool)
+            .await
+    };
+    let (slow, quick) =
+        tokio::time::timeout(Duration::from_secs(10), async { tokio::join!(slow, quick) })
+            .await
+            .expect("no self-deadlock");
+    slow.unwrap();
+    let err = quick.unwrap_err();
+    assert_eq!(
+        common::rw_kind(&err),
+        Some(RwErrorKind::WriterHeldByThisTask),
+        "{err}"
+    );
+    sqlx::query("COMMIT").execute(&pool).await.unwrap();
+}
