@@ -5,10 +5,19 @@ mod common;
 
 use std::time::Duration;
 
+use sqlx::AssertSqlSafe;
 use sqlx_rw::RwErrorKind;
 
 const TASKS: i64 = 16;
 const ROUNDS: i64 = 40;
+
+/// An UPDATE that keeps SQLite busy for a while (counting `rows` rows), to cancel mid-way.
+fn slow_update(rows: u32) -> String {
+    format!(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {rows})
+         UPDATE counter SET n = (SELECT COUNT(*) FROM c)"
+    )
+}
 
 async fn schema(pool: &sqlx_rw::SqliteRwPool) {
     sqlx::raw_sql(
@@ -306,11 +315,7 @@ async fn a_cancelled_statement_rolls_back_its_raw_transaction() {
         .await
         .unwrap();
     // A statement inside the transaction is dropped before it completes.
-    let slow = sqlx::query(
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000)
-         UPDATE counter SET n = (SELECT COUNT(*) FROM c)",
-    )
-    .execute(&pool);
+    let slow = sqlx::query(AssertSqlSafe(slow_update(3000000))).execute(&pool);
     assert!(tokio::time::timeout(Duration::from_millis(5), slow)
         .await
         .is_err());
@@ -421,11 +426,7 @@ async fn a_retry_after_a_cancelled_statement_is_told_and_never_autocommits() {
     schema(&pool).await;
 
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
-    let slow = sqlx::query(
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000)
-         UPDATE counter SET n = (SELECT COUNT(*) FROM c)",
-    )
-    .execute(&pool);
+    let slow = sqlx::query(AssertSqlSafe(slow_update(3000000))).execute(&pool);
     assert!(tokio::time::timeout(Duration::from_millis(5), slow)
         .await
         .is_err());
@@ -514,11 +515,7 @@ async fn concurrent_futures_of_one_task_do_not_share_a_transaction_silently() {
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
     // Two statements of one task at once: one of them waits for the other's turn inside the
     // transaction and is refused instead of waiting for itself.
-    let slow = sqlx::query(
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000)
-         UPDATE counter SET n = (SELECT COUNT(*) FROM c)",
-    )
-    .execute(&pool);
+    let slow = sqlx::query(AssertSqlSafe(slow_update(300000))).execute(&pool);
     let quick = async {
         tokio::task::yield_now().await;
         sqlx::query("UPDATE counter SET n = n + 1")
