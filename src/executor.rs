@@ -68,6 +68,117 @@ impl<DB: Database> Parts<DB> {
     }
 }
 
+const INVARIANT: &str = "sqlx-rw: the SQL is kept until the last attempt";
+
+/// One statement on its way through the pool: the steps the stream and the single-row paths
+/// share (classify, lease a connection, retry a refused write on the writer, settle the
+/// writer's state), so each path only runs the statement.
+struct Run<DB: Backend> {
+    pool: RwPool<DB>,
+    owner: Owner,
+    verdict: Verdict,
+    lease: Lease<DB>,
+    /// Kept while something may still need it (a retry on the writer, TEMP names to
+    /// register); otherwise the last attempt takes it, so owned SQL text is never copied.
+    sql: Option<SqlStr>,
+    arguments: Option<DB::Arguments>,
+    /// A copy of the arguments, for a retry on the writer if a reader refuses the statement.
+    spare: Option<DB::Arguments>,
+    persistent: bool,
+    span: Span,
+    ran: Instant,
+}
+
+impl<DB: Backend> Run<DB> {
+    async fn start(
+        pool: RwPool<DB>,
+        parts: Result<Parts<DB>, Error>,
+        span: Span,
+    ) -> Result<Self, Error> {
+        let Parts {
+            sql,
+            arguments,
+            persistent,
+        } = parts?;
+        let owner = Owner::current();
+        let started = Instant::now();
+        let verdict = pool.verdict(sql.as_str());
+        if verdict.is_rejected() {
+            return Err(pool.rejection(sql.as_str(), &verdict));
+        }
+        check_arguments(&verdict, &arguments)?;
+        let lease = pool.lease(&verdict, owner).await?;
+        record_lease(&span, &verdict, &lease, started);
+        let spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
+        let sql = Some(pool.rewrite(sql, &verdict));
+        Ok(Run {
+            pool,
+            owner,
+            verdict,
+            lease,
+            sql,
+            arguments,
+            spare,
+            persistent,
+            span,
+            ran: Instant::now(),
+        })
+    }
+
+    /// The connection and the query for the next attempt, armed against cancellation.
+    fn attempt(&mut self) -> (&mut DB::Connection, Routed<DB>) {
+        self.pool.arm(&mut self.lease, &self.verdict);
+        // Only a reader's attempt can be retried, and only TEMP creation needs the text after.
+        let keep = self.lease.is_reader() || self.verdict.creates_temp;
+        let sql = if keep {
+            self.sql.clone()
+        } else {
+            self.sql.take()
+        };
+        let routed = Routed {
+            sql: sql.expect(INVARIANT),
+            arguments: self.arguments.take(),
+            persistent: self.persistent,
+        };
+        (self.lease.conn(), routed)
+    }
+
+    /// After an attempt failed with `error` (having `yielded` results or not): if a reader
+    /// refused a write, which it could not have run, move to the writer and return `true`.
+    async fn retry_on_writer(&mut self, error: &Error, yielded: bool) -> Result<bool, Error> {
+        if !self.lease.is_reader() || yielded || !DB::is_read_only_refusal(error) {
+            return Ok(false);
+        }
+        self.pool.heal(self.sql.as_ref().expect(INVARIANT).as_str());
+        self.arguments = self.spare.take();
+        self.lease = self.pool.writer_lease(self.owner).await?;
+        self.span.record("route", "writer");
+        Ok(true)
+    }
+
+    /// The statement ran with `outcome`: settle the writer's transaction state, record the
+    /// time, and make an error clearer where the pool knows more than the database.
+    async fn finish<T>(self, outcome: Result<T, Error>) -> Result<T, Error> {
+        let Run {
+            pool,
+            owner,
+            verdict,
+            lease,
+            sql,
+            span,
+            ran,
+            ..
+        } = self;
+        let on_writer = !lease.is_reader();
+        pool.finish(lease, &verdict, outcome.is_ok(), owner).await?;
+        span.record("exec_us", ran.elapsed().as_micros() as u64);
+        if let (true, Ok(_), Some(sql)) = (verdict.creates_temp, &outcome, &sql) {
+            pool.register_temps(sql.as_str());
+        }
+        outcome.map_err(|e| if on_writer { pool.explain(e) } else { e })
+    }
+}
+
 impl<'p, DB: Backend> Executor<'p> for &'_ RwPool<DB>
 where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
@@ -84,31 +195,16 @@ where
     {
         let pool = self.clone();
         let parts = Parts::take(query);
-        let span = parts
-            .as_ref()
-            .map_or_else(|_| Span::none(), |p| statement_span(p.sql.as_str()));
+        let span = statement_span(&parts);
         let recorder = span.clone();
         let stream = async_stream::try_stream! {
-            let Parts { sql, mut arguments, persistent } = parts?;
-            let owner = Owner::current();
-            let started = Instant::now();
-            let verdict = pool.verdict(sql.as_str());
-            if verdict.is_rejected() {
-                Err(pool.rejection(sql.as_str(), &verdict))?;
-            }
-            check_arguments(&verdict, &arguments)?;
-            let mut lease = pool.lease(&verdict, owner).await?;
-            record_lease(&recorder, &verdict, &lease, started);
-            let ran = Instant::now();
-            let mut spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
-            let run_sql = pool.rewrite(sql, &verdict);
+            let mut run = Run::start(pool, parts, recorder).await?;
             loop {
-                pool.arm(&mut lease, &verdict);
                 let mut yielded = false;
                 let mut failure = None;
                 {
-                    let routed = Routed { sql: run_sql.clone(), arguments: arguments.take(), persistent };
-                    let mut results = lease.conn().fetch_many(routed);
+                    let (conn, routed) = run.attempt();
+                    let mut results = conn.fetch_many(routed);
                     while let Some(item) = results.next().await {
                         match item {
                             Ok(item) => {
@@ -123,29 +219,17 @@ where
                     }
                 }
                 if let Some(error) = &failure {
-                    if lease.is_reader() && !yielded && DB::is_read_only_refusal(error) {
-                        pool.heal(run_sql.as_str());
-                        arguments = spare.take();
-                        lease = pool.writer_lease(owner).await?;
-                        recorder.record("route", "writer");
+                    if run.retry_on_writer(error, yielded).await? {
                         continue;
                     }
                 }
-                let on_writer = !lease.is_reader();
-                pool.finish(lease, &verdict, failure.is_none(), owner).await?;
-                recorder.record("exec_us", ran.elapsed().as_micros() as u64);
-                if verdict.creates_temp && failure.is_none() {
-                    pool.register_temps(run_sql.as_str());
-                }
-                if let Some(error) = failure {
-                    Err(if on_writer { pool.explain(error) } else { error })?;
-                }
+                run.finish(failure.map_or(Ok(()), Err)).await?;
                 break;
             }
         };
         Box::pin(InSpan {
             span,
-            inner: Box::pin(stream),
+            inner: stream,
         })
     }
 
@@ -159,52 +243,19 @@ where
     {
         let pool = self.clone();
         let parts = Parts::take(query);
-        let span = parts
-            .as_ref()
-            .map_or_else(|_| Span::none(), |p| statement_span(p.sql.as_str()));
+        let span = statement_span(&parts);
         let recorder = span.clone();
         let run = async move {
-            let Parts {
-                sql,
-                mut arguments,
-                persistent,
-            } = parts?;
-            let owner = Owner::current();
-            let started = Instant::now();
-            let verdict = pool.verdict(sql.as_str());
-            if verdict.is_rejected() {
-                return Err(pool.rejection(sql.as_str(), &verdict));
-            }
-            check_arguments(&verdict, &arguments)?;
-            let mut lease = pool.lease(&verdict, owner).await?;
-            record_lease(&recorder, &verdict, &lease, started);
-            let ran = Instant::now();
-            let mut spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
-            let run_sql = pool.rewrite(sql, &verdict);
+            let mut run = Run::start(pool, parts, recorder).await?;
             loop {
-                pool.arm(&mut lease, &verdict);
-                let routed = Routed {
-                    sql: run_sql.clone(),
-                    arguments: arguments.take(),
-                    persistent,
-                };
-                let result = lease.conn().fetch_optional(routed).await;
+                let (conn, routed) = run.attempt();
+                let result = conn.fetch_optional(routed).await;
                 if let Err(error) = &result {
-                    if lease.is_reader() && DB::is_read_only_refusal(error) {
-                        pool.heal(run_sql.as_str());
-                        arguments = spare.take();
-                        lease = pool.writer_lease(owner).await?;
-                        recorder.record("route", "writer");
+                    if run.retry_on_writer(error, false).await? {
                         continue;
                     }
                 }
-                let on_writer = !lease.is_reader();
-                pool.finish(lease, &verdict, result.is_ok(), owner).await?;
-                recorder.record("exec_us", ran.elapsed().as_micros() as u64);
-                if verdict.creates_temp && result.is_ok() {
-                    pool.register_temps(run_sql.as_str());
-                }
-                return result.map_err(|e| if on_writer { pool.explain(e) } else { e });
+                return run.finish(result).await;
             }
         };
         Box::pin(run.instrument(span))
@@ -244,7 +295,11 @@ where
 /// route, the reason, whether it ran in a pinned transaction, the wait for a connection and
 /// the time executing (µs); with DEBUG enabled, the first bytes of the SQL too. Creating it
 /// costs nothing when no subscriber listens.
-fn statement_span(sql: &str) -> Span {
+fn statement_span<DB: Database>(parts: &Result<Parts<DB>, Error>) -> Span {
+    let Ok(Parts { sql, .. }) = parts else {
+        return Span::none();
+    };
+    let sql = sql.as_str();
     let span = tracing::info_span!(
         target: "sqlx_rw",
         "sqlx_rw.statement",
@@ -281,22 +336,22 @@ fn record_lease<DB: Backend>(span: &Span, verdict: &Verdict, lease: &Lease<DB>, 
     span.record("wait_us", started.elapsed().as_micros() as u64);
 }
 
-/// A stream that runs in `span`: entered on every poll, as `Instrument` does for futures.
-struct InSpan<S> {
-    span: Span,
-    inner: S,
+pin_project_lite::pin_project! {
+    /// A stream that runs in `span`: entered on every poll, as `Instrument` does for futures.
+    struct InSpan<S> {
+        span: Span,
+        #[pin]
+        inner: S,
+    }
 }
 
-impl<S: Stream + Unpin> Stream for InSpan<S> {
+impl<S: Stream> Stream for InSpan<S> {
     type Item = S::Item;
 
-    fn poll_next(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<S::Item>> {
-        let this = &mut *self;
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        let this = self.project();
         let _entered = this.span.enter();
-        std::pin::Pin::new(&mut this.inner).poll_next(cx)
+        this.inner.poll_next(cx)
     }
 }
 

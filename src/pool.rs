@@ -359,10 +359,6 @@ impl<DB: Backend> RwPool<DB> {
         match lease {
             Lease::Reader(_) => Ok(()),
             Lease::Writer(mut turn) => {
-                if ok {
-                    // A write into a deleted file is lost: say so instead of acknowledging it.
-                    self.0.writer.check_file()?;
-                }
                 let open = match (verdict.txn, ok) {
                     (TxnEffect::None, _) => false,
                     (TxnEffect::PlainBegin | TxnEffect::Begin, true) => true,
@@ -372,6 +368,13 @@ impl<DB: Backend> RwPool<DB> {
                 turn.unsettled = false;
                 if open {
                     self.0.writer.pin(owner, turn);
+                } else {
+                    drop(turn);
+                }
+                if ok {
+                    // A write into a deleted file is lost: say so instead of acknowledging it.
+                    // Checked once the writer is released: the write has happened either way.
+                    self.0.writer.check_file()?;
                 }
                 Ok(())
             }

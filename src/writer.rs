@@ -43,17 +43,7 @@ pub(crate) struct Writer<DB: Backend> {
     pinned: AtomicUsize,
     abandoned: SyncMutex<HashMap<Owner, (Instant, Abandon)>>,
     abandoned_count: AtomicUsize,
-    /// The task the writer was handed out to (`begin()`, `acquire()`), and since when.
-    holder: Arc<SyncMutex<Option<(Owner, Instant)>>>,
-    /// The task whose statement holds a turn now (for a stream, until it is consumed).
-    turn_owner: Arc<SyncMutex<Option<Owner>>>,
-    /// The writer connection may come back to sqlx's pool inside a transaction: it was
-    /// dropped mid-statement, or handed to `acquire()` for arbitrary use, or taken out of a
-    /// pin that did not end cleanly. The release hook then checks (costing two worker round
-    /// trips) and rolls back; clean returns (a committed pin, a typed `Transaction`, which sqlx
-    /// itself rolls back on drop) skip the check.
-    suspect: Arc<AtomicBool>,
-    counters: Arc<Counters>,
+    handoff: Arc<Handoff>,
     file: Option<FileWatch>,
     slow_wait: Duration,
     acquire_timeout: Duration,
@@ -70,9 +60,23 @@ pub(crate) struct Turn<DB: Backend> {
     /// to sqlx's pool, whose release hook rolls back whatever is open.
     pub(crate) unsettled: bool,
     since: Instant,
+    handoff: Arc<Handoff>,
+}
+
+/// Who has the writer connection, shared by the writer, its turns and sqlx's release hook (one
+/// `Arc` for a turn to carry, rather than one per field).
+struct Handoff {
+    /// The task the writer was handed out to (`begin()`, `acquire()`), and since when.
+    holder: SyncMutex<Option<(Owner, Instant)>>,
+    /// The task whose statement holds a turn now (for a stream, until it is consumed).
+    turn_owner: SyncMutex<Option<Owner>>,
+    /// The writer connection may come back to sqlx's pool inside a transaction: it was
+    /// dropped mid-statement, or handed to `acquire()` for arbitrary use, or taken out of a
+    /// pin that did not end cleanly. The release hook then checks (costing two worker round
+    /// trips) and rolls back; clean returns (a committed pin, a typed `Transaction`, which sqlx
+    /// itself rolls back on drop) skip the check.
+    suspect: AtomicBool,
     counters: Arc<Counters>,
-    suspect: Arc<AtomicBool>,
-    owner: Arc<SyncMutex<Option<Owner>>>,
 }
 
 /// A transaction begun with `BEGIN` through `&RwPool`, bound to the task that sent it.
@@ -146,12 +150,14 @@ impl<DB: Backend> Writer<DB> {
             slow_wait,
         } = settings;
         let file = DB::file_identity(&options);
-        let holder: Arc<SyncMutex<Option<(Owner, Instant)>>> = Arc::default();
-        let released = Arc::clone(&holder);
-        let suspect = Arc::new(AtomicBool::new(false));
-        let check = Arc::clone(&suspect);
-        let released_counters = Arc::clone(&counters);
-        let hook_counters = Arc::clone(&counters);
+        let handoff = Arc::new(Handoff {
+            holder: SyncMutex::new(None),
+            turn_owner: SyncMutex::new(None),
+            suspect: AtomicBool::new(false),
+            counters,
+        });
+        let released = Arc::clone(&handoff);
+        let hook_counters = Arc::clone(&handoff.counters);
         let pool = PoolOptions::<DB>::new()
             .max_connections(1)
             .min_connections(1)
@@ -169,10 +175,10 @@ impl<DB: Backend> Writer<DB> {
                 )
             })
             .after_release(move |conn, _| {
-                if let Some((_, since)) = lock(&released).take() {
-                    released_counters.writer_hold.record(since.elapsed());
+                if let Some((_, since)) = lock(&released.holder).take() {
+                    released.counters.writer_hold.record(since.elapsed());
                 }
-                let suspect = check.swap(false, Ordering::AcqRel);
+                let suspect = released.suspect.swap(false, Ordering::AcqRel);
                 Box::pin(async move {
                     if suspect && DB::in_transaction(conn).await? {
                         tracing::warn!(
@@ -194,16 +200,13 @@ impl<DB: Backend> Writer<DB> {
             pinned: AtomicUsize::new(0),
             abandoned: SyncMutex::default(),
             abandoned_count: AtomicUsize::new(0),
-            holder,
-            turn_owner: Arc::default(),
-            suspect,
+            handoff,
             file: file.map(|probe| FileWatch {
                 opened: SyncMutex::new(probe()),
                 probe,
                 moved: AtomicBool::new(false),
                 reopen: AtomicBool::new(false),
             }),
-            counters,
             slow_wait,
             acquire_timeout,
             idle_timeout,
@@ -229,7 +232,7 @@ impl<DB: Backend> Writer<DB> {
             return Err(Error::PoolClosed);
         }
         self.check_file_restored()?;
-        if *lock(&self.turn_owner) == Some(owner) {
+        if *lock(&self.handoff.turn_owner) == Some(owner) {
             // Turns are exclusive, so this task's own statement holds the writer now: waiting
             // would wait for itself.
             return Err(pool_error(
@@ -242,7 +245,8 @@ impl<DB: Backend> Writer<DB> {
         }
         let started = Instant::now();
         let queued = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
-        self.counters
+        self.handoff
+            .counters
             .queue_high_water
             .fetch_max(queued, Ordering::Relaxed);
         let _leave = Leave(&self.queued);
@@ -273,9 +277,7 @@ impl<DB: Backend> Writer<DB> {
                 guard,
                 unsettled: false,
                 since: Instant::now(),
-                counters: Arc::clone(&self.counters),
-                suspect: Arc::clone(&self.suspect),
-                owner: Arc::clone(&self.turn_owner),
+                handoff: Arc::clone(&self.handoff),
             })
         };
         // One future for the whole wait: dropping and re-creating it would lose our place in
@@ -296,10 +298,10 @@ impl<DB: Backend> Writer<DB> {
             match tokio::time::timeout(wait, &mut acquire).await {
                 Ok(turn) => {
                     if let Ok(turn) = &turn {
-                        *lock(&turn.owner) = Some(owner);
+                        *lock(&turn.handoff.turn_owner) = Some(owner);
                     }
                     let waited = started.elapsed();
-                    self.counters.writer_wait.record(waited);
+                    self.handoff.counters.writer_wait.record(waited);
                     if waited >= self.slow_wait {
                         tracing::warn!(
                             target: "sqlx_rw",
@@ -380,7 +382,7 @@ impl<DB: Backend> Writer<DB> {
     }
 
     fn held_by(&self, owner: Owner) -> bool {
-        lock(&self.holder).is_some_and(|(holder, _)| holder == owner)
+        lock(&self.handoff.holder).is_some_and(|(holder, _)| holder == owner)
     }
 
     /// Take the writer away from the queue for a `Transaction` or an acquired connection. It
@@ -395,9 +397,9 @@ impl<DB: Backend> Writer<DB> {
         let turn = self.turn(owner).await?;
         let conn = turn.into_connection();
         if arbitrary {
-            self.suspect.store(true, Ordering::Release);
+            self.handoff.suspect.store(true, Ordering::Release);
         }
-        *lock(&self.holder) = Some((owner, Instant::now()));
+        *lock(&self.handoff.holder) = Some((owner, Instant::now()));
         Ok(conn)
     }
 
@@ -442,7 +444,7 @@ impl<DB: Backend> Writer<DB> {
     }
 
     fn mark_abandoned(&self, owner: Owner, why: Abandon) {
-        bump(&self.counters.abandoned_transactions);
+        bump(&self.handoff.counters.abandoned_transactions);
         let mut abandoned = lock(&self.abandoned);
         // Counted before the entry exists: `take_abandoned` skips the lock while the count is 0.
         if !abandoned.contains_key(&owner) {
@@ -511,7 +513,7 @@ impl<DB: Backend> Writer<DB> {
     /// `BEGIN` while it was still open, so the old one can never be finished correctly.
     pub(crate) async fn roll_back_stale(&self, mut used: PinnedUse<DB>) -> Error {
         used.unsettled = false;
-        bump(&self.counters.abandoned_transactions);
+        bump(&self.handoff.counters.abandoned_transactions);
         if let Some(mut conn) = used.guard.take() {
             self.abandon_pin(used.owner, &used.pin);
             if DB::rollback(&mut conn).await.is_err() {
@@ -542,7 +544,7 @@ impl<DB: Backend> Writer<DB> {
             return;
         }
         let conn = turn.into_connection();
-        bump(&self.counters.transactions_begun);
+        bump(&self.handoff.counters.transactions_begun);
         let pin = Arc::new(Pin {
             conn: Arc::new(Mutex::new(Some(conn))),
             since: Instant::now(),
@@ -566,7 +568,7 @@ impl<DB: Backend> Writer<DB> {
     /// A pin ends other than by a clean `unpin`: whatever happens next (a rollback that may be
     /// cancelled or fail), the connection goes back suspect.
     fn abandon_pin(&self, owner: Owner, pin: &Arc<Pin<DB>>) {
-        self.suspect.store(true, Ordering::Release);
+        self.handoff.suspect.store(true, Ordering::Release);
         self.forget_pin(owner, pin);
     }
 
@@ -575,7 +577,10 @@ impl<DB: Backend> Writer<DB> {
         if pins.get(&owner).is_some_and(|p| Arc::ptr_eq(p, pin)) {
             pins.remove(&owner);
             self.pinned.fetch_sub(1, Ordering::AcqRel);
-            self.counters.writer_hold.record(pin.since.elapsed());
+            self.handoff
+                .counters
+                .writer_hold
+                .record(pin.since.elapsed());
         }
     }
 
@@ -665,10 +670,13 @@ impl<DB: Backend> Writer<DB> {
         self.closed.store(true, Ordering::Release);
         let closing = self.pool.close();
         let drain = async {
-            self.suspect.store(true, Ordering::Release);
+            self.handoff.suspect.store(true, Ordering::Release);
             let pins: Vec<Arc<Pin<DB>>> = lock(&self.pins).drain().map(|(_, pin)| pin).collect();
             for pin in &pins {
-                self.counters.writer_hold.record(pin.since.elapsed());
+                self.handoff
+                    .counters
+                    .writer_hold
+                    .record(pin.since.elapsed());
             }
             self.pinned.store(0, Ordering::Release);
             for pin in pins {
@@ -699,12 +707,15 @@ impl<DB: Backend> Turn<DB> {
 
 impl<DB: Backend> Drop for Turn<DB> {
     fn drop(&mut self) {
-        *lock(&self.owner) = None;
+        *lock(&self.handoff.turn_owner) = None;
         if self.guard.is_some() {
-            self.counters.writer_hold.record(self.since.elapsed());
+            self.handoff
+                .counters
+                .writer_hold
+                .record(self.since.elapsed());
         }
         if self.unsettled {
-            self.suspect.store(true, Ordering::Release);
+            self.handoff.suspect.store(true, Ordering::Release);
             drop(self.guard.take());
         }
     }
