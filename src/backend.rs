@@ -8,6 +8,7 @@
 use futures_core::future::BoxFuture;
 use sqlx::{Connection, Database, Error, SqlStr};
 
+use crate::activity::Activity;
 use crate::classify::Grammar;
 
 /// Reads the current identity of a database file: `None` if it does not exist.
@@ -60,6 +61,15 @@ pub trait Backend: Database + Sized {
         on_rollback: Box<dyn Fn() + Send + Sync>,
     ) -> BoxFuture<'_, Result<(), Error>>;
 
+    /// Have `conn` (the writer) report each statement's start and end to `activity`, so the
+    /// pool can tell a handed-out writer in use from one left idle. A backend that cannot
+    /// leaves it unreported: the connection then always counts as in use, and a task that
+    /// asks again for the writer it holds waits (as on a plain pool) until the acquire timeout.
+    fn watch_statements(
+        conn: &mut Self::Connection,
+        activity: std::sync::Arc<Activity>,
+    ) -> BoxFuture<'_, Result<(), Error>>;
+
     /// Roll back whatever transaction `conn` is in.
     fn rollback(conn: &mut Self::Connection) -> BoxFuture<'_, Result<(), Error>>;
 
@@ -71,6 +81,22 @@ pub trait Backend: Database + Sized {
     /// `SQLITE_BUSY` family). On the writer that can only be another process: this pool's own
     /// writers queue.
     fn is_locked_elsewhere(err: &Error) -> bool;
+
+    /// The per-connection settings `sql` assigns, as `(name, value)`, for a statement the
+    /// classifier marked as setting them (for SQLite: `PRAGMA cache_size = 64000`).
+    fn session_settings(sql: &str) -> Vec<(String, String)>;
+
+    /// `options` with the setting `name = value` added, so connections opened from them have
+    /// it.
+    fn with_session_setting(
+        options: ConnectOptionsOf<Self>,
+        name: &str,
+        value: &str,
+    ) -> ConnectOptionsOf<Self>;
+
+    /// Whether readers may run beside the writer in the database's current mode (for SQLite:
+    /// only in WAL mode), asked on the writer after a statement changed the mode.
+    fn readers_can_run(conn: &mut Self::Connection) -> BoxFuture<'_, Result<bool, Error>>;
 
     /// A copy of bound arguments, kept so a refused read can be retried on the writer.
     fn clone_arguments(arguments: &Self::Arguments) -> Self::Arguments;

@@ -56,8 +56,24 @@ pub enum PragmaAccess {
     Writer,
     /// A per-connection setting that also changes reads (`cache_size`, `query_only`,
     /// `case_sensitive_like`): querying it reads the writer's value; setting it through the
-    /// pool is rejected, since it would change one connection only.
+    /// pool sets it on the writer and on every reader.
     PerConnection,
+    /// The journal mode: querying it runs on the writer; changing it pauses the readers.
+    JournalMode,
+    /// Setting it through the pool cannot be made consistent across connections: rejected.
+    /// Querying it runs on the writer.
+    Refused,
+}
+
+/// What else running a statement changes, besides the data, that the pool must follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Setting {
+    /// Nothing.
+    None,
+    /// It sets per-connection settings: spread them to every connection.
+    Session,
+    /// It changes the journal mode: readers pause outside WAL.
+    Journal,
 }
 
 /// What running a statement may do to the writer's transaction state.
@@ -84,6 +100,8 @@ pub(crate) struct Verdict {
     /// The statement may create a `TEMP` object; once it has run, later statements that name
     /// the object must go to the writer too.
     pub(crate) creates_temp: bool,
+    /// A setting the pool must carry to its other connections.
+    pub(crate) setting: Setting,
     /// How many arguments the statement takes, when that is certain (positional parameters
     /// of one style only).
     pub(crate) parameters: Option<u16>,
@@ -95,6 +113,7 @@ impl Verdict {
             route: Route::reader(reason),
             txn: TxnEffect::None,
             creates_temp: false,
+            setting: Setting::None,
             parameters: None,
         }
     }
@@ -104,16 +123,19 @@ impl Verdict {
             route: Route::writer(reason),
             txn: TxnEffect::None,
             creates_temp: false,
+            setting: Setting::None,
             parameters: None,
         }
     }
 
     /// `true` if the pool must refuse to run the statement.
     pub(crate) fn is_rejected(&self) -> bool {
-        matches!(
-            self.route.reason(),
-            Reason::PerConnectionPragma | Reason::Empty
-        )
+        matches!(self.route.reason(), Reason::Refused | Reason::Empty)
+    }
+
+    fn with_setting(mut self, setting: Setting) -> Self {
+        self.setting = setting;
+        self
     }
 
     fn with_txn(mut self, txn: TxnEffect) -> Self {
@@ -334,14 +356,23 @@ fn combine(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
         return Verdict::reader(Reason::ReadBatch);
     }
     if verdicts.iter().any(Verdict::is_rejected) {
-        return Verdict::writer(Reason::PerConnectionPragma);
+        return Verdict::writer(Reason::Refused);
     }
-    let touches_txn = verdicts.iter().any(|v| v.txn != TxnEffect::None);
-    Verdict::writer(Reason::MixedBatch).with_txn(if touches_txn {
-        TxnEffect::Unknown
+    let setting = if verdicts.iter().any(|v| v.setting == Setting::Journal) {
+        Setting::Journal
+    } else if verdicts.iter().any(|v| v.setting == Setting::Session) {
+        Setting::Session
     } else {
-        TxnEffect::None
-    })
+        Setting::None
+    };
+    let touches_txn = verdicts.iter().any(|v| v.txn != TxnEffect::None);
+    Verdict::writer(Reason::MixedBatch)
+        .with_setting(setting)
+        .with_txn(if touches_txn {
+            TxnEffect::Unknown
+        } else {
+            TxnEffect::None
+        })
 }
 
 fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
@@ -556,9 +587,60 @@ fn pragma_verdict(access: PragmaAccess, has_argument: bool, is_eq: bool) -> Verd
             Verdict::reader(Reason::ReadPragma)
         }
         // For a reporting pragma, `(arg)` names what to report on; for the others it sets.
-        (PragmaAccess::PerConnection, true, _) => Verdict::writer(Reason::PerConnectionPragma),
+        (PragmaAccess::PerConnection, true, _) => {
+            Verdict::writer(Reason::SessionSetting).with_setting(Setting::Session)
+        }
+        (PragmaAccess::JournalMode, true, _) => {
+            Verdict::writer(Reason::JournalMode).with_setting(Setting::Journal)
+        }
+        (PragmaAccess::Refused, true, _) => Verdict::writer(Reason::Refused),
         _ => Verdict::writer(Reason::WritePragma),
     }
+}
+
+/// The pragma assignments in `sql` whose access is `wanted`, as `(name, value)`: the name
+/// lower-case and with its schema if one was given (`main.cache_size`), the value as written
+/// (`64000`, `-2000`, `'WAL'`, `MEMORY`). `PRAGMA name = value` and `PRAGMA name(value)` alike.
+pub(crate) fn pragma_assignments(
+    sql: &str,
+    grammar: &Grammar,
+    wanted: PragmaAccess,
+) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for piece in split_statements(sql) {
+        let mut words = Words::new(piece);
+        if !words
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("pragma"))
+        {
+            continue;
+        }
+        let Some(mut name) = words.next().map(str::to_ascii_lowercase) else {
+            continue;
+        };
+        let mut next = words.next();
+        if next == Some(".") {
+            let Some(field) = words.next() else { continue };
+            name = format!("{name}.{}", field.to_ascii_lowercase());
+            next = words.next();
+        }
+        let bare = name.rsplit('.').next().unwrap_or_default();
+        if (grammar.pragma)(bare) != wanted {
+            continue;
+        }
+        let close = match next {
+            Some("=") => None,
+            Some("(") => Some(")"),
+            _ => continue,
+        };
+        let value: String = words
+            .take_while(|w| Some(*w) != close && *w != ";")
+            .collect();
+        if !value.is_empty() {
+            found.push((name, value));
+        }
+    }
+    found
 }
 
 /// The lower-case names of the TEMP tables and views `sql` creates:
@@ -776,11 +858,11 @@ mod tests {
         );
         assert_eq!(
             route("PRAGMA cache_size = 10"),
-            Route::writer(Reason::PerConnectionPragma)
+            Route::writer(Reason::SessionSetting)
         );
         assert_eq!(
             route("PRAGMA cache_size(10)"),
-            Route::writer(Reason::PerConnectionPragma)
+            Route::writer(Reason::SessionSetting)
         );
         assert_eq!(
             route("PRAGMA table_info(t)"),
@@ -817,10 +899,9 @@ mod tests {
             verdict("PRAGMA table_info(t); COMMIT").txn,
             TxnEffect::Unknown
         );
-        assert_eq!(
-            route("PRAGMA table_info(t); PRAGMA cache_size = 1"),
-            Route::writer(Reason::PerConnectionPragma)
-        );
+        let batch = verdict("PRAGMA table_info(t); PRAGMA cache_size = 1");
+        assert_eq!(batch.route, Route::writer(Reason::MixedBatch));
+        assert_eq!(batch.setting, Setting::Session);
     }
 
     #[test]

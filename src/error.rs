@@ -17,8 +17,9 @@ pub enum RwErrorKind {
     /// The task's transaction (begun with `BEGIN` through the pool) sat idle past the configured
     /// timeout and was rolled back.
     TransactionAbandoned,
-    /// The task already holds the writer (an open `Transaction` or an acquired writer
-    /// connection) and asked for it again, which would wait forever.
+    /// The task waited for the writer while something of its own held it idle (an open
+    /// `Transaction` or acquired connection with no statement running, a `fetch` stream on the
+    /// writer it stopped polling), so the wait could never end.
     WriterHeldByThisTask,
     /// Waiting for the writer took longer than the acquire timeout.
     WriterTimedOut,
@@ -29,8 +30,8 @@ pub enum RwErrorKind {
     /// The database file was deleted or replaced while the pool was running. A write that
     /// ran then went to the old, unlinked file and is lost.
     DatabaseFileMoved,
-    /// The pool refused to run the statement (a per-connection `PRAGMA` assignment, which
-    /// would change one connection only); the message says what to do instead.
+    /// The pool refused to run the statement (empty SQL, or a setting it cannot apply to all
+    /// its connections, such as `PRAGMA locking_mode`); the message says why.
     Rejected,
 }
 

@@ -18,9 +18,10 @@ use std::time::Instant;
 use tracing::{field, Instrument, Span};
 
 use crate::backend::Backend;
-use crate::classify::Verdict;
+use crate::classify::{Setting, Verdict};
 use crate::owner::Owner;
 use crate::pool::{Lease, RwPool};
+use crate::writer::park;
 
 /// A query taken apart: what actually runs on the chosen connection.
 struct Routed<DB: Database> {
@@ -107,6 +108,7 @@ impl<DB: Backend> Run<DB> {
             return Err(pool.rejection(sql.as_str(), &verdict));
         }
         check_arguments(&verdict, &arguments)?;
+        pool.before_run(&verdict).await;
         let lease = pool.lease(&verdict, owner).await?;
         record_lease(&span, &verdict, &lease, started);
         let spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
@@ -128,8 +130,11 @@ impl<DB: Backend> Run<DB> {
     /// The connection and the query for the next attempt, armed against cancellation.
     fn attempt(&mut self) -> (&mut DB::Connection, Routed<DB>) {
         self.pool.arm(&mut self.lease, &self.verdict);
-        // Only a reader's attempt can be retried, and only TEMP creation needs the text after.
-        let keep = self.lease.is_reader() || self.verdict.creates_temp;
+        // Only a reader's attempt can be retried, and only TEMP creation and settings need the
+        // text after.
+        let keep = self.lease.is_reader()
+            || self.verdict.creates_temp
+            || self.verdict.setting != Setting::None;
         let sql = if keep {
             self.sql.clone()
         } else {
@@ -163,13 +168,17 @@ impl<DB: Backend> Run<DB> {
             pool,
             owner,
             verdict,
-            lease,
+            mut lease,
             sql,
             span,
             ran,
             ..
         } = self;
         let on_writer = !lease.is_reader();
+        if let (true, Some(sql)) = (on_writer && verdict.setting != Setting::None, &sql) {
+            pool.after_run(sql.as_str(), &verdict, lease.conn(), outcome.is_ok())
+                .await?;
+        }
         pool.finish(lease, &verdict, outcome.is_ok(), owner).await?;
         span.record("exec_us", ran.elapsed().as_micros() as u64);
         if let (true, Ok(_), Some(sql)) = (verdict.creates_temp, &outcome, &sql) {
@@ -203,13 +212,22 @@ where
                 let mut yielded = false;
                 let mut failure = None;
                 {
+                    let parker = run.lease.parker();
                     let (conn, routed) = run.attempt();
                     let mut results = conn.fetch_many(routed);
                     while let Some(item) = results.next().await {
                         match item {
                             Ok(item) => {
                                 yielded = true;
+                                // Until the caller polls again, the statement makes no
+                                // progress: a wait for the writer by the same task can tell.
+                                if let Some(parker) = &parker {
+                                    park(parker, true);
+                                }
                                 yield item;
+                                if let Some(parker) = &parker {
+                                    park(parker, false);
+                                }
                             }
                             Err(error) => {
                                 failure = Some(error);

@@ -29,6 +29,9 @@ pub(crate) fn publish(stats: &Stats) {
             "sqlx_rw_abandoned_transactions_total",
             stats.abandoned_transactions,
         ),
+        ("sqlx_rw_reader_fallbacks_total", stats.reader_fallbacks),
+        ("sqlx_rw_settings_spread_total", stats.settings_spread),
+        ("sqlx_rw_own_writer_reads_total", stats.own_writer_reads),
         ("sqlx_rw_verdict_cache_hits_total", stats.cache_hits),
         ("sqlx_rw_verdict_cache_misses_total", stats.cache_misses),
     ];

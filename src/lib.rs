@@ -43,9 +43,11 @@
 
 #![warn(missing_docs)]
 
+mod activity;
 mod backend;
 mod cache;
 mod classify;
+mod compat;
 mod error;
 mod executor;
 #[cfg(feature = "metrics")]
@@ -53,11 +55,13 @@ mod export;
 mod options;
 mod owner;
 mod pool;
+mod readers;
 mod route;
 mod sqlite;
 mod stats;
 mod writer;
 
+pub use activity::Activity;
 pub use backend::{Backend, ConnectOptionsOf, FileProbe};
 pub use classify::{Grammar, PragmaAccess};
 pub use error::{RwErrorKind, RwPoolError};

@@ -2,10 +2,14 @@
 //! settings (for SQLite, the pragmas every connection gets).
 
 use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
+use futures_core::future::BoxFuture;
+use sqlx::pool::PoolConnectionMetadata;
 use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sqlx::{Error, Sqlite};
+use sqlx::{Database, Error, Sqlite};
 
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::pool::RwPool;
@@ -29,24 +33,114 @@ const LONGEST_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
 ///     .await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
 pub struct RwPoolOptions<DB: Backend = Sqlite> {
     pub(crate) readers: u32,
+    pub(crate) min_readers: u32,
     pub(crate) acquire_timeout: Duration,
     pub(crate) idle_transaction_timeout: Duration,
     pub(crate) slow_writer_wait: Duration,
     pub(crate) verdict_cache_bytes: usize,
+    pub(crate) reader_idle_timeout: Option<Duration>,
+    pub(crate) reader_max_lifetime: Option<Duration>,
+    pub(crate) test_before_acquire: bool,
+    pub(crate) hooks: Hooks<DB>,
     pub(crate) settings: DB::Settings,
+}
+
+/// A hook run on a connection: sqlx's `after_connect` shape.
+pub(crate) type ConnectHook<DB> = Arc<
+    dyn for<'c> Fn(
+            &'c mut <DB as Database>::Connection,
+            PoolConnectionMetadata,
+        ) -> BoxFuture<'c, Result<(), Error>>
+        + Send
+        + Sync,
+>;
+
+/// A hook that may veto a connection: sqlx's `before_acquire` / `after_release` shape.
+pub(crate) type CheckHook<DB> = Arc<
+    dyn for<'c> Fn(
+            &'c mut <DB as Database>::Connection,
+            PoolConnectionMetadata,
+        ) -> BoxFuture<'c, Result<bool, Error>>
+        + Send
+        + Sync,
+>;
+
+/// The caller's connection hooks, as sqlx's `PoolOptions` takes them.
+pub(crate) struct Hooks<DB: Database> {
+    pub(crate) after_connect: Option<ConnectHook<DB>>,
+    pub(crate) before_acquire: Option<CheckHook<DB>>,
+    pub(crate) after_release: Option<CheckHook<DB>>,
+}
+
+impl<DB: Database> Clone for Hooks<DB> {
+    fn clone(&self) -> Self {
+        Hooks {
+            after_connect: self.after_connect.clone(),
+            before_acquire: self.before_acquire.clone(),
+            after_release: self.after_release.clone(),
+        }
+    }
+}
+
+// Written out rather than derived: a derive would require `DB: Clone`, which `Sqlite` is not.
+impl<DB: Backend> Clone for RwPoolOptions<DB> {
+    fn clone(&self) -> Self {
+        RwPoolOptions {
+            readers: self.readers,
+            min_readers: self.min_readers,
+            acquire_timeout: self.acquire_timeout,
+            idle_transaction_timeout: self.idle_transaction_timeout,
+            slow_writer_wait: self.slow_writer_wait,
+            verdict_cache_bytes: self.verdict_cache_bytes,
+            reader_idle_timeout: self.reader_idle_timeout,
+            reader_max_lifetime: self.reader_max_lifetime,
+            test_before_acquire: self.test_before_acquire,
+            hooks: self.hooks.clone(),
+            settings: self.settings.clone(),
+        }
+    }
+}
+
+impl<DB: Backend> fmt::Debug for RwPoolOptions<DB> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RwPoolOptions")
+            .field("readers", &self.readers)
+            .field("min_readers", &self.min_readers)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .field("idle_transaction_timeout", &self.idle_transaction_timeout)
+            .field("slow_writer_wait", &self.slow_writer_wait)
+            .field("verdict_cache_bytes", &self.verdict_cache_bytes)
+            .field("reader_idle_timeout", &self.reader_idle_timeout)
+            .field("reader_max_lifetime", &self.reader_max_lifetime)
+            .field("test_before_acquire", &self.test_before_acquire)
+            .field("after_connect", &self.hooks.after_connect.is_some())
+            .field("before_acquire", &self.hooks.before_acquire.is_some())
+            .field("after_release", &self.hooks.after_release.is_some())
+            .field("settings", &self.settings)
+            .finish()
+    }
 }
 
 impl<DB: Backend> Default for RwPoolOptions<DB> {
     fn default() -> Self {
         RwPoolOptions {
             readers: std::thread::available_parallelism().map_or(4, |n| n.get() as u32),
+            min_readers: 0,
             acquire_timeout: Duration::from_secs(30),
             idle_transaction_timeout: Duration::from_secs(30),
             slow_writer_wait: Duration::from_secs(1),
             verdict_cache_bytes: 8 * 1024 * 1024,
+            // sqlx's own defaults for its pools.
+            reader_idle_timeout: Some(Duration::from_secs(10 * 60)),
+            reader_max_lifetime: Some(Duration::from_secs(30 * 60)),
+            test_before_acquire: false,
+            hooks: Hooks {
+                after_connect: None,
+                before_acquire: None,
+                after_release: None,
+            },
             settings: DB::default_settings(),
         }
     }
@@ -59,9 +153,88 @@ impl<DB: Backend> RwPoolOptions<DB> {
         Self::default()
     }
 
-    /// How many read-only reader connections to keep at most (at least 1).
+    /// How many read-only reader connections to keep at most (at least 1). They open as reads
+    /// need them.
     pub fn readers(mut self, readers: u32) -> Self {
         self.readers = readers.max(1);
+        self
+    }
+
+    /// The same as [`readers`](Self::readers), under sqlx's name, so code that configures a
+    /// `PoolOptions` keeps compiling. The writer is always one connection on top.
+    pub fn max_connections(self, max: u32) -> Self {
+        self.readers(max)
+    }
+
+    /// Reader connections to keep open even when idle (default 0, as sqlx's). With 0, a pool
+    /// that has not read yet holds the database through the writer alone.
+    pub fn min_connections(mut self, min: u32) -> Self {
+        self.min_readers = min;
+        self
+    }
+
+    /// Close reader connections idle this long (default 10 minutes, as sqlx's; `None` keeps
+    /// them). The writer is never closed for being idle.
+    pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.reader_idle_timeout = timeout.into();
+        self
+    }
+
+    /// Replace reader connections older than this (default 30 minutes, as sqlx's; `None`
+    /// keeps them). The writer is kept for the pool's life.
+    pub fn max_lifetime(mut self, lifetime: impl Into<Option<Duration>>) -> Self {
+        self.reader_max_lifetime = lifetime.into();
+        self
+    }
+
+    /// Ping a reader before lending it out (default off: a ping is a round trip per read).
+    /// The writer is never pinged: it is checked whenever it comes back.
+    pub fn test_before_acquire(mut self, test: bool) -> Self {
+        self.test_before_acquire = test;
+        self
+    }
+
+    /// Run `callback` on every connection the pool opens, the writer and each reader, after
+    /// the pool's own setup of it (pragmas, hooks). As sqlx's `PoolOptions::after_connect`.
+    pub fn after_connect<F>(mut self, callback: F) -> Self
+    where
+        for<'c> F: Fn(&'c mut DB::Connection, PoolConnectionMetadata) -> BoxFuture<'c, Result<(), Error>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.hooks.after_connect = Some(Arc::new(callback));
+        self
+    }
+
+    /// Run `callback` before a connection is lent out of sqlx's pool; `Ok(false)` or an error
+    /// closes it and another is tried, as in sqlx. A reader goes through it on every read.
+    /// The writer is parked between statements sent through the pool, so it goes through it
+    /// only when it leaves sqlx's pool: at its first use, and again after each `begin()`,
+    /// `acquire()` or raw transaction has given it back.
+    pub fn before_acquire<F>(mut self, callback: F) -> Self
+    where
+        for<'c> F: Fn(&'c mut DB::Connection, PoolConnectionMetadata) -> BoxFuture<'c, Result<bool, Error>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.hooks.before_acquire = Some(Arc::new(callback));
+        self
+    }
+
+    /// Run `callback` when a connection comes back to sqlx's pool; `Ok(false)` or an error
+    /// closes it, as in sqlx. A reader comes back after every read; the writer only when a
+    /// `Transaction`, an acquired connection or a raw transaction gives it back (after the
+    /// pool has rolled back anything left open on it).
+    pub fn after_release<F>(mut self, callback: F) -> Self
+    where
+        for<'c> F: Fn(&'c mut DB::Connection, PoolConnectionMetadata) -> BoxFuture<'c, Result<bool, Error>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.hooks.after_release = Some(Arc::new(callback));
         self
     }
 
@@ -102,7 +275,22 @@ impl<DB: Backend> RwPoolOptions<DB> {
 
     /// Open a pool from connect options (for example those `#[sqlx::test]` hands out).
     pub async fn connect_with(self, options: ConnectOptionsOf<DB>) -> Result<RwPool<DB>, Error> {
-        RwPool::open(self, options).await
+        let pool = RwPool::new(self, options);
+        pool.warm_up().await?;
+        Ok(pool)
+    }
+
+    /// A pool that opens no connection until the first statement needs one, as sqlx's
+    /// `connect_lazy`. Errors in the URL are reported now; errors opening the database at
+    /// first use. Must be called inside a tokio runtime.
+    pub fn connect_lazy(self, url: &str) -> Result<RwPool<DB>, Error> {
+        let options: ConnectOptionsOf<DB> = url.parse()?;
+        Ok(self.connect_lazy_with(options))
+    }
+
+    /// [`connect_lazy`](Self::connect_lazy) from connect options.
+    pub fn connect_lazy_with(self, options: ConnectOptionsOf<DB>) -> RwPool<DB> {
+        RwPool::new(self, options)
     }
 }
 

@@ -12,12 +12,13 @@ use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Sqlite, Transaction};
 
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::cache::VerdictCache;
-use crate::classify::{classify, temp_names_created, TxnEffect, Verdict};
+use crate::classify::{classify, temp_names_created, Setting, TxnEffect, Verdict};
 use crate::options::RwPoolOptions;
 use crate::owner::Owner;
+use crate::readers::Readers;
 use crate::route::{Reason, Route, Target};
 use crate::stats::{bump, Counters, Stats};
-use crate::writer::{PinAccess, PinnedUse, Turn, Writer, WriterSettings};
+use crate::writer::{PinAccess, PinnedUse, SelfHeld, Turn, Writer, WriterSettings};
 
 /// A pool with one writer connection and read-only reader connections, routing every
 /// statement by its SQL.
@@ -55,13 +56,15 @@ pub type SqliteRwPool = RwPool<Sqlite>;
 pub(crate) struct Shared<DB: Backend> {
     /// `None` when the database lives in one connection (in-memory SQLite): reads use the
     /// writer too.
-    readers: Option<Pool<DB>>,
+    pub(crate) readers: Option<Readers<DB>>,
     pub(crate) writer: Arc<Writer<DB>>,
     cache: VerdictCache,
     /// TEMP tables and views created through the pool: they exist on the writer only.
     temps: RwLock<HashSet<String>>,
     has_temps: AtomicBool,
     begin: Option<SqlStr>,
+    pub(crate) settings: DB::Settings,
+    pub(crate) acquire_timeout: Duration,
     pub(crate) counters: Arc<Counters>,
 }
 
@@ -88,6 +91,16 @@ impl<DB: Backend> Lease<DB> {
     pub(crate) fn is_pinned(&self) -> bool {
         matches!(self, Lease::Pinned(_))
     }
+
+    /// Where a stream on this lease marks itself parked; `None` on a reader, which no one
+    /// waits for.
+    pub(crate) fn parker(&self) -> Option<Arc<std::sync::atomic::AtomicU64>> {
+        match self {
+            Lease::Reader(_) => None,
+            Lease::Writer(turn) => Some(turn.parker()),
+            Lease::Pinned(used) => Some(used.parker()),
+        }
+    }
 }
 
 impl RwPool<Sqlite> {
@@ -102,6 +115,17 @@ impl RwPool<Sqlite> {
     pub async fn connect_with(options: sqlx::sqlite::SqliteConnectOptions) -> Result<Self, Error> {
         RwPoolOptions::new().connect_with(options).await
     }
+
+    /// A pool on a SQLite URL that opens nothing until its first statement, as
+    /// `SqlitePool::connect_lazy`. Must be called inside a tokio runtime.
+    pub fn connect_lazy(url: &str) -> Result<Self, Error> {
+        RwPoolOptions::new().connect_lazy(url)
+    }
+
+    /// [`connect_lazy`](Self::connect_lazy) from `SqliteConnectOptions`.
+    pub fn connect_lazy_with(options: sqlx::sqlite::SqliteConnectOptions) -> Self {
+        RwPoolOptions::new().connect_lazy_with(options)
+    }
 }
 
 impl<DB: Backend> RwPool<DB> {
@@ -112,37 +136,41 @@ impl<DB: Backend> RwPool<DB> {
         RwPoolOptions::new().connect_with(options).await
     }
 
-    pub(crate) async fn open(
-        options: RwPoolOptions<DB>,
-        base: ConnectOptionsOf<DB>,
-    ) -> Result<Self, Error> {
-        // The writer opens first: it creates the file and switches it to WAL, which read-only
-        // connections cannot do.
+    /// The pool, with no connection open yet.
+    pub(crate) fn new(options: RwPoolOptions<DB>, base: ConnectOptionsOf<DB>) -> Self {
         let counters = Arc::new(Counters::default());
         let settings = WriterSettings {
             acquire_timeout: options.acquire_timeout,
             idle_timeout: options.idle_transaction_timeout,
             slow_wait: options.slow_writer_wait,
+            hooks: options.hooks.clone(),
         };
-        let writer = Writer::open(
+        let writer = Writer::new(
             DB::writer_options(&options.settings, &base),
             settings,
             Arc::clone(&counters),
-        )
-        .await?;
-        let readers = match DB::reader_options(&options.settings, &base) {
-            Some(reader_options) => Some(
-                PoolOptions::<DB>::new()
-                    .max_connections(options.readers)
-                    .min_connections(0)
-                    .acquire_timeout(options.acquire_timeout)
-                    // A ping per acquire is a round trip to the worker thread per read.
-                    .test_before_acquire(false)
-                    .connect_with(reader_options)
-                    .await?,
-            ),
-            None => None,
-        };
+        );
+        let readers = DB::reader_options(&options.settings, &base).map(|reader_options| {
+            let mut pool_options = PoolOptions::<DB>::new()
+                .max_connections(options.readers)
+                .min_connections(options.min_readers.min(options.readers))
+                .acquire_timeout(options.acquire_timeout)
+                .idle_timeout(options.reader_idle_timeout)
+                .max_lifetime(options.reader_max_lifetime)
+                // A ping per acquire is a round trip to the worker thread per read.
+                .test_before_acquire(options.test_before_acquire);
+            let hooks = &options.hooks;
+            if let Some(hook) = hooks.after_connect.clone() {
+                pool_options = pool_options.after_connect(move |conn, meta| hook(conn, meta));
+            }
+            if let Some(hook) = hooks.before_acquire.clone() {
+                pool_options = pool_options.before_acquire(move |conn, meta| hook(conn, meta));
+            }
+            if let Some(hook) = hooks.after_release.clone() {
+                pool_options = pool_options.after_release(move |conn, meta| hook(conn, meta));
+            }
+            Readers::new(pool_options, reader_options)
+        });
         let shared = Arc::new(Shared {
             readers,
             writer: Arc::new(writer),
@@ -150,12 +178,21 @@ impl<DB: Backend> RwPool<DB> {
             temps: RwLock::default(),
             has_temps: AtomicBool::new(false),
             begin: DB::begin_statement(&options.settings),
+            settings: options.settings.clone(),
+            acquire_timeout: options.acquire_timeout,
             counters,
         });
         let period = (options.idle_transaction_timeout / 4)
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
         tokio::spawn(reap_idle_transactions(Arc::downgrade(&shared), period));
-        Ok(RwPool(shared))
+        RwPool(shared)
+    }
+
+    /// Open the writer now, so a bad path or a database that cannot be opened is reported by
+    /// `connect` rather than by the first statement. The writer opens before any reader: it
+    /// creates the file and switches it to WAL, which read-only connections cannot do.
+    pub(crate) async fn warm_up(&self) -> Result<(), Error> {
+        self.0.writer.warm_up().await
     }
 
     /// Where `sql` would run and why. Served from the verdict cache after the first call.
@@ -244,9 +281,10 @@ impl<DB: Backend> RwPool<DB> {
             "the SQL is empty or only comments: there is no statement to run".to_owned()
         } else {
             format!(
-                "`{shown}` changes a per-connection setting; through the pool it would apply to \
-                 one connection only. Set it for every connection with \
-                 RwPoolOptions::pragma(name, value) instead"
+                "`{shown}` changes a setting the pool cannot apply consistently: on every \
+                 connection it would have each lock the others out, and on the writer alone it \
+                 would lock the pool's own readers out. Use a plain connection for exclusive \
+                 access"
             )
         };
         crate::error::pool_error(crate::error::RwErrorKind::Rejected, message)
@@ -303,21 +341,97 @@ impl<DB: Backend> RwPool<DB> {
             if is_fallback(verdict.route.reason()) {
                 bump(&self.0.counters.parse_fallbacks);
             }
-            return match (verdict.route.target(), &self.0.readers) {
-                (Target::Reader, Some(readers)) => {
-                    self.0.counters.count_route(verdict.route);
-                    Ok(Lease::Reader(readers.acquire().await?))
+            if let (Target::Reader, Some(readers)) = (verdict.route.target(), &self.0.readers) {
+                match readers.acquire().await {
+                    Some(Ok(conn)) => {
+                        self.0.counters.count_route(verdict.route);
+                        return Ok(Lease::Reader(conn));
+                    }
+                    Some(Err(error)) if !is_pool_condition(&error) => {
+                        // A reader that cannot open must not fail a read the writer can run.
+                        bump(&self.0.counters.reader_fallbacks);
+                        tracing::warn!(
+                            target: "sqlx_rw",
+                            %error,
+                            "a reader connection could not be opened; the read runs on the writer"
+                        );
+                    }
+                    Some(Err(error)) => return Err(error),
+                    // Paused: the database is not in WAL mode, reads run on the writer.
+                    None => {}
                 }
-                _ => {
-                    let turn = writer.turn(owner).await?;
-                    // In-memory: reads run on the writer, and are counted there.
-                    self.0
-                        .counters
-                        .count_route(Route::writer(verdict.route.reason()));
-                    Ok(Lease::Writer(turn))
-                }
-            };
+            }
+            let turn = writer.turn(owner).await?;
+            // In-memory, paused readers, a reader that cannot open: reads run on the writer,
+            // and are counted there.
+            self.0
+                .counters
+                .count_route(Route::writer(verdict.route.reason()));
+            return Ok(Lease::Writer(turn));
         }
+    }
+
+    /// Before `verdict`'s statement runs: a journal-mode change needs the file to itself, so
+    /// the readers close first (waiting, within the acquire timeout, for reads in flight).
+    pub(crate) async fn before_run(&self, verdict: &Verdict) {
+        if let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) {
+            if !readers.pause(self.0.acquire_timeout).await {
+                tracing::warn!(
+                    target: "sqlx_rw",
+                    "reads still in flight after the acquire timeout; the journal-mode change \
+                     may find the file busy"
+                );
+            }
+        }
+    }
+
+    /// After `sql` ran on `conn` (the writer) with `ok`: carry what it changed to the other
+    /// connections. Per-connection settings reach every reader, and the writer's reconnects;
+    /// after a journal-mode change, readers open again only in a mode that lets them run
+    /// beside the writer.
+    pub(crate) async fn after_run(
+        &self,
+        sql: &str,
+        verdict: &Verdict,
+        conn: &mut DB::Connection,
+        ok: bool,
+    ) -> Result<(), Error> {
+        let Some(readers) = &self.0.readers else {
+            return Ok(());
+        };
+        match verdict.setting {
+            Setting::None => {}
+            Setting::Session if ok => {
+                let settings = DB::session_settings(sql);
+                if readers.spread(&settings) {
+                    bump(&self.0.counters.settings_spread);
+                    let writer = self.0.writer.pool();
+                    let mut options = ConnectOptionsOf::<DB>::clone(&writer.connect_options());
+                    for (name, value) in &settings {
+                        options = DB::with_session_setting(options, name, value);
+                    }
+                    writer.set_connect_options(options);
+                    tracing::info!(
+                        target: "sqlx_rw",
+                        ?settings,
+                        "per-connection setting sent through the pool: applied on the writer, \
+                         readers reopened with it"
+                    );
+                }
+            }
+            Setting::Session => {}
+            Setting::Journal => {
+                if DB::readers_can_run(conn).await? {
+                    readers.resume();
+                } else {
+                    tracing::info!(
+                        target: "sqlx_rw",
+                        "the database left WAL mode: reads run on the writer until it is back"
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The writer, for a retry after a reader refused a statement.
@@ -400,22 +514,17 @@ impl<DB: Backend> RwPool<DB> {
     }
 
     /// The calling task, if it may take the writer away from the queue (`begin()`,
-    /// `acquire()`): not while it has a transaction open through the pool, which holds the
-    /// writer already. A transaction rolled back behind its back is reported here once, as it
-    /// would be to its next statement.
-    async fn owner_for_writer(&self) -> Result<Owner, Error> {
+    /// `acquire()`); `Ok(Err(_))` while it has a transaction open through the pool, which holds
+    /// the writer already. A transaction rolled back behind its back is reported here once, as
+    /// it would be to its next statement.
+    async fn owner_for_writer(&self) -> Result<Result<Owner, PinnedHere>, Error> {
         let owner = Owner::current();
         let writer = &self.0.writer;
         if let Some(pin) = writer.pin_of(owner) {
             match writer.use_pin(owner, pin, false).await {
                 PinAccess::Use(used) => {
                     used.keep();
-                    return Err(crate::error::pool_error(
-                        crate::error::RwErrorKind::WriterHeldByThisTask,
-                        "this task has a transaction open through the pool (BEGIN sent through \
-                         &pool); COMMIT or ROLLBACK it through the pool before calling begin() \
-                         or acquire()",
-                    ));
+                    return Ok(Err(PinnedHere));
                 }
                 PinAccess::Gone => {}
                 PinAccess::Abandoned(error) | PinAccess::Busy(error) => return Err(error),
@@ -423,7 +532,7 @@ impl<DB: Backend> RwPool<DB> {
         }
         match writer.take_abandoned(owner) {
             Some(error) => Err(error),
-            None => Ok(owner),
+            None => Ok(Ok(owner)),
         }
     }
 
@@ -433,8 +542,16 @@ impl<DB: Backend> RwPool<DB> {
     /// Waits in the writer queue. The transaction holds the writer until it is committed,
     /// rolled back or dropped (dropping rolls back).
     pub async fn begin(&self) -> Result<Transaction<'static, DB>, Error> {
-        let statement = self.0.begin.clone();
+        let statement = self.begin_statement();
         self.begin_on_writer(statement).await
+    }
+
+    pub(crate) fn begin_statement(&self) -> Option<SqlStr> {
+        self.0.begin.clone()
+    }
+
+    pub(crate) fn count_begun(&self) {
+        bump(&self.0.counters.transactions_begun);
     }
 
     /// Begin a write transaction with a custom statement, such as `"BEGIN EXCLUSIVE"`.
@@ -449,8 +566,19 @@ impl<DB: Backend> RwPool<DB> {
         &self,
         statement: Option<SqlStr>,
     ) -> Result<Transaction<'static, DB>, Error> {
-        let owner = self.owner_for_writer().await?;
-        let conn = self.0.writer.hand_out(owner, false).await?;
+        let owner = self.owner_for_writer().await?.map_err(|_| {
+            crate::error::pool_error(
+                crate::error::RwErrorKind::WriterHeldByThisTask,
+                "this task has a transaction open through the pool (BEGIN sent through &pool); \
+                 COMMIT or ROLLBACK it through the pool before calling begin()",
+            )
+        })?;
+        let conn = self
+            .0
+            .writer
+            .hand_out(owner, false)
+            .await?
+            .map_err(SelfHeld::error)?;
         let tx = Transaction::begin(conn, statement)
             .await
             .map_err(|e| self.explain(e))?;
@@ -470,28 +598,67 @@ impl<DB: Backend> RwPool<DB> {
     /// Take the writer connection for arbitrary use (it may write). It leaves the writer
     /// queue until dropped, so hold it briefly.
     ///
-    /// A task that already holds the writer (an open `Transaction` or another acquired
-    /// connection) and calls this gets [`RwErrorKind::WriterHeldByThisTask`](crate::RwErrorKind)
-    /// at once instead of waiting forever for itself.
+    /// A plain pool would hand a task that already holds a connection a second one; here there
+    /// is one writer, so:
+    /// - while the writer is in use elsewhere (by another task, or by this task's connection
+    ///   moved into a spawned task that runs statements on it), this waits its turn, as a plain
+    ///   pool's second connection would wait for SQLite's write lock;
+    /// - when what holds the writer is this task's own and idle (an open `Transaction` or an
+    ///   acquired connection with no statement running, a raw transaction begun through the
+    ///   pool, a stream it stopped polling), waiting would never end: this returns a
+    ///   read-only reader instead (counted in [`Stats::own_writer_reads`]). Reads on it see
+    ///   committed data; a write on it is refused by the database (`attempt to write a
+    ///   readonly database`). An in-memory database has no reader: then it fails with
+    ///   [`RwErrorKind::WriterHeldByThisTask`](crate::RwErrorKind).
     pub async fn acquire(&self) -> Result<PoolConnection<DB>, Error> {
-        let owner = self.owner_for_writer().await?;
-        self.0.writer.hand_out(owner, true).await
+        let owner = match self.owner_for_writer().await? {
+            Ok(owner) => owner,
+            Err(PinnedHere) => return self.reader_for_own_writer(SelfHeld::Connection).await,
+        };
+        match self.0.writer.hand_out(owner, true).await? {
+            Ok(conn) => Ok(conn),
+            Err(held) => self.reader_for_own_writer(held).await,
+        }
     }
 
-    /// Take a read-only reader connection (the writer for an in-memory database).
+    async fn reader_for_own_writer(&self, held: SelfHeld) -> Result<PoolConnection<DB>, Error> {
+        let Some(readers) = &self.0.readers else {
+            return Err(held.error());
+        };
+        match readers.acquire().await {
+            Some(conn) => {
+                bump(&self.0.counters.own_writer_reads);
+                tracing::debug!(
+                    target: "sqlx_rw",
+                    "acquire() by a task that holds the writer idle: lending a reader"
+                );
+                conn
+            }
+            None => Err(held.error()),
+        }
+    }
+
+    /// Take a read-only reader connection (the writer for an in-memory database, or while
+    /// readers are paused because the database is not in WAL mode).
     pub async fn acquire_read(&self) -> Result<PoolConnection<DB>, Error> {
         match &self.0.readers {
-            Some(readers) => readers.acquire().await,
+            Some(readers) => match readers.acquire().await {
+                Some(conn) => conn,
+                None => self.acquire().await,
+            },
             None => self.acquire().await,
         }
     }
 
-    /// The readers' pool: an escape hatch. For an in-memory database, the writer's.
-    pub fn reader(&self) -> &Pool<DB> {
+    /// The readers' pool: an escape hatch. For an in-memory database, or while readers are
+    /// paused, the writer's. The pool is replaced when a per-connection setting is sent
+    /// through `&RwPool`, so take it again rather than keeping it.
+    pub fn reader(&self) -> Pool<DB> {
         self.0
             .readers
             .as_ref()
-            .unwrap_or_else(|| self.0.writer.pool())
+            .and_then(Readers::pool)
+            .unwrap_or_else(|| self.0.writer.pool().clone())
     }
 
     /// The writer's pool of one connection: an escape hatch. Connections taken from it bypass
@@ -506,7 +673,12 @@ impl<DB: Backend> RwPool<DB> {
     /// callers hold (open `Transaction`s) to come back. Dropping the last clone of the pool
     /// does the same in the background.
     pub async fn close(&self) {
-        close_in_order(self.0.readers.clone(), Arc::clone(&self.0.writer)).await;
+        self.0.writer.mark_closed();
+        close_in_order(
+            self.0.readers.as_ref().and_then(Readers::pool),
+            Arc::clone(&self.0.writer),
+        )
+        .await;
     }
 
     /// `true` once [`close`](Self::close) has been called.
@@ -532,11 +704,23 @@ impl<DB: Backend> RwPool<DB> {
         stats.cache_entries = entries as u64;
         stats.cache_bytes = bytes as u64;
         if let Some(readers) = &self.0.readers {
-            stats.readers_open = readers.size();
-            stats.readers_idle = readers.num_idle() as u64;
+            stats.readers_paused = readers.is_paused();
+            if let Some(pool) = readers.pool() {
+                stats.readers_open = pool.size();
+                stats.readers_idle = pool.num_idle() as u64;
+            }
         }
         stats
     }
+}
+
+/// The calling task has a transaction open through the pool.
+struct PinnedHere;
+
+/// Errors that say something about the pool (closed, no connection free in time), not about
+/// opening a connection: a read that gets one must not move to the writer.
+fn is_pool_condition(error: &Error) -> bool {
+    matches!(error, Error::PoolClosed | Error::PoolTimedOut)
 }
 
 /// Statements longer than this are not cached.
@@ -582,7 +766,7 @@ impl<DB: Backend> Drop for Shared<DB> {
         }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(close_in_order(
-                self.readers.take(),
+                self.readers.as_ref().and_then(Readers::pool),
                 Arc::clone(&self.writer),
             ));
         }
@@ -598,7 +782,15 @@ impl<DB: Backend> Clone for RwPool<DB> {
 impl<DB: Backend> fmt::Debug for RwPool<DB> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RwPool")
-            .field("readers", &self.0.readers.as_ref().map(|p| p.size()))
+            .field(
+                "readers",
+                &self
+                    .0
+                    .readers
+                    .as_ref()
+                    .and_then(Readers::pool)
+                    .map(|p| p.size()),
+            )
             .field("single_connection", &self.0.readers.is_none())
             .field("writer_queue", &self.0.writer.queued())
             .field("closed", &self.is_closed())

@@ -41,10 +41,19 @@ pub enum Reason {
     Maintenance,
     /// A `PRAGMA` that sets a value, acts on the database, or reports per-connection state.
     WritePragma,
-    /// A `PRAGMA` assignment that would change one connection only (for example
-    /// `cache_size`, `query_only`): rejected with an error pointing to
-    /// [`RwPoolOptions::pragma`](crate::RwPoolOptions::pragma), which sets it on every connection.
-    PerConnectionPragma,
+    /// A per-connection setting sent through the pool (for SQLite a `PRAGMA` assignment such
+    /// as `cache_size = 64000` or `temp_store = 2`): it runs on the writer at once, and every
+    /// reader gets it before its next statement, as if it had been given to
+    /// [`RwPoolOptions::pragma`](crate::RwPoolOptions::pragma).
+    SessionSetting,
+    /// A change of the journal mode (`PRAGMA journal_mode = DELETE`): the readers are closed
+    /// first (the switch needs the file to itself), and reads run on the writer until the
+    /// mode is WAL again.
+    JournalMode,
+    /// A setting the pool cannot apply consistently to all its connections (for SQLite
+    /// `PRAGMA locking_mode = …`, which would lock the pool's own readers out): rejected with
+    /// an error that says why.
+    Refused,
     /// The statement names a `TEMP` object, which exists only on the writer connection.
     TempObject,
     /// sqlparser could not parse it (or it is over the size cap), but a keyword scan proves it
@@ -83,7 +92,9 @@ impl Reason {
         Reason::Transaction,
         Reason::Maintenance,
         Reason::WritePragma,
-        Reason::PerConnectionPragma,
+        Reason::SessionSetting,
+        Reason::JournalMode,
+        Reason::Refused,
         Reason::TempObject,
         Reason::ScannedQuery,
         Reason::ConnectionState,
@@ -95,7 +106,7 @@ impl Reason {
         Reason::Healed,
         Reason::Pinned,
     ];
-    pub(crate) const COUNT: usize = 21;
+    pub(crate) const COUNT: usize = 23;
 
     /// A short explanation in words a user understands.
     pub fn describe(self) -> &'static str {
@@ -112,9 +123,11 @@ impl Reason {
             Reason::WritePragma => {
                 "a PRAGMA that sets a value, acts, or reads per-connection state"
             }
-            Reason::PerConnectionPragma => {
-                "a per-connection PRAGMA setting (rejected: set it with RwPoolOptions::pragma)"
+            Reason::SessionSetting => {
+                "a per-connection setting: applied to the writer now and to every reader"
             }
+            Reason::JournalMode => "a journal-mode change: readers pause while not in WAL",
+            Reason::Refused => "a setting the pool cannot apply to all its connections (rejected)",
             Reason::TempObject => "names a TEMP object, which lives on the writer connection",
             Reason::ScannedQuery => "not parsed, but a keyword scan proves a single query",
             Reason::ConnectionState => {

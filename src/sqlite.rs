@@ -10,6 +10,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Connection, Error, SqlStr, Sqlite};
 
+use crate::activity::Activity;
 use crate::backend::Backend;
 use crate::classify::{Grammar, PragmaAccess};
 
@@ -125,12 +126,46 @@ impl Backend for Sqlite {
         if is_in_memory(base) {
             return None;
         }
+        // A reader is the caller's options (collations, extensions, VFS, hooks: nothing is
+        // lost) made read-only. sqlx sends every pragma in the options when it opens a
+        // connection, and some of them write the file: `auto_vacuum = INCREMENTAL` fails on a
+        // read-only connection once a VACUUM has put the file in that mode, and a journal or
+        // locking mode is the writer's to set. sqlx cannot remove a pragma, so each of these
+        // is overwritten with a value that only reads: `auto_vacuum = NONE` is kept for a
+        // VACUUM a reader never runs, and an unknown mode name makes SQLite report the mode
+        // instead of changing it.
         Some(
             settings
                 .apply(base.clone())
+                .pragma("auto_vacuum", "NONE")
+                .pragma("journal_mode", "QUERY")
+                .pragma("locking_mode", "QUERY")
                 .read_only(true)
                 .create_if_missing(false),
         )
+    }
+
+    fn session_settings(sql: &str) -> Vec<(String, String)> {
+        crate::classify::pragma_assignments(sql, Self::grammar(), PragmaAccess::PerConnection)
+    }
+
+    fn with_session_setting(
+        options: SqliteConnectOptions,
+        name: &str,
+        value: &str,
+    ) -> SqliteConnectOptions {
+        options.pragma(name.to_owned(), value.to_owned())
+    }
+
+    fn readers_can_run(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<bool, Error>> {
+        use sqlx::Row;
+        Box::pin(async move {
+            let row = sqlx::query("PRAGMA main.journal_mode")
+                .fetch_one(&mut *conn)
+                .await?;
+            let mode: String = row.try_get(0)?;
+            Ok(mode.eq_ignore_ascii_case("wal"))
+        })
     }
 
     fn begin_statement(settings: &SqliteSettings) -> Option<SqlStr> {
@@ -183,6 +218,30 @@ impl Backend for Sqlite {
         })
     }
 
+    fn watch_statements(
+        conn: &mut SqliteConnection,
+        activity: std::sync::Arc<Activity>,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let mut handle = conn.lock_handle().await?;
+            // The context must live as long as the connection, which sqlx may close on any
+            // thread at any time; one small `Activity` per writer connection opened (once per
+            // pool, again only when the file is reopened) is leaked rather than freed early.
+            let context = std::sync::Arc::into_raw(activity) as *mut std::ffi::c_void;
+            // SAFETY: the locked handle gives exclusive access to a live `sqlite3*`; the
+            // callback only reads `context`, which is never freed.
+            unsafe {
+                libsqlite3_sys::sqlite3_trace_v2(
+                    handle.as_raw_handle().as_ptr(),
+                    libsqlite3_sys::SQLITE_TRACE_STMT | libsqlite3_sys::SQLITE_TRACE_PROFILE,
+                    Some(on_trace),
+                    context,
+                );
+            }
+            Ok(())
+        })
+    }
+
     fn rollback(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<(), Error>> {
         use sqlx::Executor;
         Box::pin(async move { conn.execute("ROLLBACK").await.map(|_| ()) })
@@ -201,6 +260,24 @@ impl Backend for Sqlite {
     fn clone_arguments(arguments: &SqliteArguments) -> SqliteArguments {
         arguments.clone()
     }
+}
+
+/// SQLite's trace callback on the writer: a statement began (`SQLITE_TRACE_STMT`, also at
+/// each trigger it fires) or finished (`SQLITE_TRACE_PROFILE`, at its end or reset).
+unsafe extern "C" fn on_trace(
+    event: std::ffi::c_uint,
+    context: *mut std::ffi::c_void,
+    _statement: *mut std::ffi::c_void,
+    _detail: *mut std::ffi::c_void,
+) -> std::ffi::c_int {
+    // SAFETY: `context` is the leaked `Activity` given to sqlite3_trace_v2, never freed.
+    let activity = unsafe { &*(context as *const Activity) };
+    match event {
+        libsqlite3_sys::SQLITE_TRACE_STMT => activity.statement_started(),
+        libsqlite3_sys::SQLITE_TRACE_PROFILE => activity.statement_ended(),
+        _ => {}
+    }
+    0
 }
 
 #[cfg(unix)]
@@ -262,10 +339,13 @@ fn pragma_access(name: &str) -> PragmaAccess {
         | "count_changes"
         | "empty_result_callbacks"
         | "trusted_schema"
-        | "locking_mode"
         | "data_version"
         | "legacy_file_format"
         | "data_store_directory" => PragmaAccess::PerConnection,
+        "journal_mode" => PragmaAccess::JournalMode,
+        // EXCLUSIVE on every connection would have each lock the others out, and on the
+        // writer alone it locks the readers out at its next write.
+        "locking_mode" => PragmaAccess::Refused,
         // Everything else either acts on the database (optimize, wal_checkpoint,
         // incremental_vacuum, shrink_memory) or changes how writes behave (foreign_keys,
         // synchronous, recursive_triggers, …): the writer, where all writes run.

@@ -21,6 +21,9 @@ pub(crate) struct Counters {
     pub(crate) commits: AtomicU64,
     pub(crate) rollbacks: AtomicU64,
     pub(crate) queue_high_water: AtomicU64,
+    pub(crate) reader_fallbacks: AtomicU64,
+    pub(crate) settings_spread: AtomicU64,
+    pub(crate) own_writer_reads: AtomicU64,
     pub(crate) writer_wait: Histogram,
     pub(crate) writer_hold: Histogram,
 }
@@ -74,6 +77,9 @@ impl Counters {
             commits: Counters::load(&self.commits),
             rollbacks: Counters::load(&self.rollbacks),
             writer_queue_high_water: Counters::load(&self.queue_high_water),
+            reader_fallbacks: Counters::load(&self.reader_fallbacks),
+            settings_spread: Counters::load(&self.settings_spread),
+            own_writer_reads: Counters::load(&self.own_writer_reads),
             writer_wait: self.writer_wait.snapshot(),
             writer_hold: self.writer_hold.snapshot(),
             ..Stats::default()
@@ -199,6 +205,18 @@ pub struct Stats {
     /// Transactions begun through the pool that were rolled back behind their task's back
     /// (idle past the timeout, a statement cancelled, or a new `BEGIN` while open).
     pub abandoned_transactions: u64,
+    /// Reads that ran on the writer because no reader connection could be opened (the
+    /// error is logged as a warning).
+    pub reader_fallbacks: u64,
+    /// Per-connection settings sent through the pool that changed the readers' options (each
+    /// replaces the reader connections).
+    pub settings_spread: u64,
+    /// `acquire()` calls answered with a reader because the calling task held the writer
+    /// itself, idle.
+    pub own_writer_reads: u64,
+    /// `true` while readers are paused (the database is not in WAL mode) and reads run on
+    /// the writer.
+    pub readers_paused: bool,
     /// Tasks waiting for the writer now.
     pub writer_queue: u64,
     /// The most tasks ever waiting for the writer at once.
@@ -223,7 +241,7 @@ pub struct Stats {
 
 impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rows: [(&str, u64); 16] = [
+        let rows: [(&str, u64); 19] = [
             ("reader statements", self.reader_statements),
             ("writer statements", self.writer_statements),
             ("pinned statements", self.pinned_statements),
@@ -233,6 +251,9 @@ impl fmt::Display for Stats {
             ("commits", self.commits),
             ("rollbacks", self.rollbacks),
             ("abandoned transactions", self.abandoned_transactions),
+            ("reader fallbacks", self.reader_fallbacks),
+            ("settings spread", self.settings_spread),
+            ("own-writer reads", self.own_writer_reads),
             ("writer queue now", self.writer_queue),
             ("writer queue high-water", self.writer_queue_high_water),
             ("verdict cache hits", self.cache_hits),

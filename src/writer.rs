@@ -23,15 +23,23 @@ use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::{Error, Pool};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::activity::{self, Activity};
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::error::{pool_error, RwErrorKind};
 use crate::owner::Owner;
 use crate::stats::{bump, Counters};
 
-/// How long a task that already holds the writer (through `begin()` or `acquire()`) waits for
-/// it again before being told so. Long enough for a just-dropped `Transaction` to finish its
-/// release (a spawned task and two worker round trips), short enough to fail "at once".
-const HELD_GRACE: Duration = Duration::from_millis(250);
+/// How long a holder of the writer that belongs to the waiting task must stay idle (a stream
+/// nobody polls, a handed-out connection with no statement running) before the wait is judged
+/// a wait for itself. Only idleness counts: a slow statement keeps its holder busy, however
+/// long it runs.
+const IDLE_PROOF: Duration = Duration::from_millis(50);
+
+/// How often a task whose own future holds the writer looks at that holder while it waits.
+const CHECK_OWN: Duration = Duration::from_millis(10);
+
+/// How often any other waiter looks: the holder may pass to another future of its own task.
+const CHECK_OTHERS: Duration = Duration::from_millis(100);
 
 type Slot<DB> = Arc<Mutex<Option<PoolConnection<DB>>>>;
 
@@ -70,6 +78,13 @@ struct Handoff {
     holder: SyncMutex<Option<(Owner, Instant)>>,
     /// The task whose statement holds a turn now (for a stream, until it is consumed).
     turn_owner: SyncMutex<Option<Owner>>,
+    /// When the statement holding the turn handed a row to its caller and has not been polled
+    /// since (an [`activity::now`] stamp; 0 while it runs). A stream parked like this makes no
+    /// progress until its caller polls it again.
+    parked_at: Arc<AtomicU64>,
+    /// Statements on the writer connection, reported by the backend: tells a handed-out
+    /// connection that is in use somewhere from one that sits idle.
+    activity: Arc<Activity>,
     /// The writer connection may come back to sqlx's pool inside a transaction: it was
     /// dropped mid-statement, or handed to `acquire()` for arbitrary use, or taken out of a
     /// pin that did not end cleanly. The release hook then checks (costing two worker round
@@ -88,10 +103,9 @@ pub(crate) struct Pin<DB: Backend> {
     /// transaction must not go on. Set synchronously on drop so the task's very next
     /// statement sees it, even before the spawned settle runs.
     poisoned: AtomicBool,
-    /// A statement of the owner holds the transaction now (an unfinished stream, or another
-    /// future of the same task). Only the owner uses a pin, so asking for it while this is set
-    /// would wait for itself.
-    in_use: AtomicBool,
+    /// When the owner's statement inside the transaction handed a row to its caller and has not
+    /// been polled since (0 otherwise), as [`Handoff::parked_at`] for a turn.
+    parked_at: Arc<AtomicU64>,
 }
 
 /// Why a pinned transaction was rolled back behind its task's back.
@@ -108,8 +122,38 @@ pub(crate) enum PinAccess<DB: Backend> {
     Gone,
     /// It was rolled back; the error says why.
     Abandoned(Error),
-    /// Another statement of the same task is inside the transaction right now.
+    /// A statement of the same task holds the transaction and sits idle (a stream the task
+    /// stopped polling): waiting would wait for itself.
     Busy(Error),
+}
+
+/// What keeps the writer from a task that waits for it: something of its own, idle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SelfHeld {
+    /// A statement stream of this task holds the writer and is not being polled.
+    Stream,
+    /// The writer was handed to this task (`begin()`, `acquire()`) and no statement runs on it.
+    Connection,
+}
+
+impl SelfHeld {
+    /// The error for a wait that could only end when the task gives up what it holds.
+    pub(crate) fn error(self) -> Error {
+        let message = match self {
+            SelfHeld::Stream => {
+                "this task waits for the writer while its own unfinished statement stream holds \
+                 it (a `fetch` stream it stopped polling), which would wait forever: collect or \
+                 drop the stream before running the next statement"
+            }
+            SelfHeld::Connection => {
+                "this task waits for the writer while it holds the writer itself, idle (an open \
+                 Transaction from begin() or a connection from acquire()), which would wait \
+                 forever: run the statement on that transaction or connection (`&mut *tx`), or \
+                 commit or drop it first"
+            }
+        };
+        pool_error(RwErrorKind::WriterHeldByThisTask, message)
+    }
 }
 
 /// One statement's use of a pinned transaction.
@@ -139,46 +183,65 @@ fn lock<T>(mutex: &SyncMutex<T>) -> MutexGuard<'_, T> {
 const INVARIANT: &str = "sqlx-rw: a writer turn always holds the connection";
 
 impl<DB: Backend> Writer<DB> {
-    pub(crate) async fn open(
+    /// The writer, opening its connection at first use.
+    pub(crate) fn new(
         options: ConnectOptionsOf<DB>,
-        settings: WriterSettings,
+        settings: WriterSettings<DB>,
         counters: Arc<Counters>,
-    ) -> Result<Self, Error> {
+    ) -> Self {
         let WriterSettings {
             acquire_timeout,
             idle_timeout,
             slow_wait,
+            hooks,
         } = settings;
+        let user_connect = hooks.after_connect.clone();
+        let user_release = hooks.after_release.clone();
         let file = DB::file_identity(&options);
         let handoff = Arc::new(Handoff {
             holder: SyncMutex::new(None),
             turn_owner: SyncMutex::new(None),
+            parked_at: Arc::default(),
+            activity: Arc::new(Activity::default()),
             suspect: AtomicBool::new(false),
             counters,
         });
+        let watched = Arc::clone(&handoff.activity);
         let released = Arc::clone(&handoff);
         let hook_counters = Arc::clone(&handoff.counters);
-        let pool = PoolOptions::<DB>::new()
+        let pool_options = PoolOptions::<DB>::new()
             .max_connections(1)
-            .min_connections(1)
+            // Opened at first use (or by `warm_up`), then kept: no idle timeout, no lifetime.
+            .min_connections(0)
             // Our queue enforces the caller's timeout; sqlx's must never fire first.
             .acquire_timeout(acquire_timeout.saturating_add(Duration::from_secs(3600)))
             .test_before_acquire(false)
             .idle_timeout(None)
             .max_lifetime(None)
-            .after_connect(move |conn, _| {
+            .after_connect(move |conn, meta| {
                 let (commits, rollbacks) = (Arc::clone(&hook_counters), Arc::clone(&hook_counters));
-                DB::watch_transactions(
-                    conn,
-                    Box::new(move || bump(&commits.commits)),
-                    Box::new(move || bump(&rollbacks.rollbacks)),
-                )
+                let activity = Arc::clone(&watched);
+                let user = user_connect.clone();
+                Box::pin(async move {
+                    DB::watch_transactions(
+                        conn,
+                        Box::new(move || bump(&commits.commits)),
+                        Box::new(move || bump(&rollbacks.rollbacks)),
+                    )
+                    .await?;
+                    DB::watch_statements(conn, activity).await?;
+                    match user {
+                        Some(user) => user(conn, meta).await,
+                        None => Ok(()),
+                    }
+                })
             })
-            .after_release(move |conn, _| {
+            .after_release(move |conn, meta| {
                 if let Some((_, since)) = lock(&released.holder).take() {
                     released.counters.writer_hold.record(since.elapsed());
                 }
                 let suspect = released.suspect.swap(false, Ordering::AcqRel);
+                let user = user_release.clone();
                 Box::pin(async move {
                     if suspect && DB::in_transaction(conn).await? {
                         tracing::warn!(
@@ -187,12 +250,18 @@ impl<DB: Backend> Writer<DB> {
                         );
                         DB::rollback(conn).await?;
                     }
-                    Ok(true)
+                    match user {
+                        Some(user) => user(conn, meta).await,
+                        None => Ok(true),
+                    }
                 })
-            })
-            .connect_with(options)
-            .await?;
-        Ok(Writer {
+            });
+        let pool_options = match hooks.before_acquire {
+            Some(user) => pool_options.before_acquire(move |conn, meta| user(conn, meta)),
+            None => pool_options,
+        };
+        let pool = pool_options.connect_lazy_with(options);
+        Writer {
             pool,
             slot: Arc::new(Mutex::new(None)),
             queued: AtomicU64::new(0),
@@ -202,7 +271,8 @@ impl<DB: Backend> Writer<DB> {
             abandoned_count: AtomicUsize::new(0),
             handoff,
             file: file.map(|probe| FileWatch {
-                opened: SyncMutex::new(probe()),
+                // Recorded when the writer first opens the file (the pool opens lazily).
+                opened: SyncMutex::new(None),
                 probe,
                 moved: AtomicBool::new(false),
                 reopen: AtomicBool::new(false),
@@ -211,7 +281,7 @@ impl<DB: Backend> Writer<DB> {
             acquire_timeout,
             idle_timeout,
             closed: AtomicBool::new(false),
-        })
+        }
     }
 
     pub(crate) fn pool(&self) -> &Pool<DB> {
@@ -226,23 +296,24 @@ impl<DB: Backend> Writer<DB> {
         self.closed.load(Ordering::Acquire)
     }
 
-    /// Wait in the queue for the writer.
+    /// Wait in the queue for the writer; a wait this task could only end itself fails with
+    /// [`RwErrorKind::WriterHeldByThisTask`].
     pub(crate) async fn turn(&self, owner: Owner) -> Result<Turn<DB>, Error> {
+        self.wait_turn(owner).await?.map_err(SelfHeld::error)
+    }
+
+    /// Wait in the queue for the writer, in arrival order, whoever holds it: other tasks, or
+    /// other futures of this task (`join!`, `select!`, a stream polled beside other work),
+    /// which finish and pass it on. Only when what holds it is this task's own and idle (see
+    /// [`SelfHeld`]) would the wait never end; then the wait stops with what holds it.
+    pub(crate) async fn wait_turn(
+        &self,
+        owner: Owner,
+    ) -> Result<Result<Turn<DB>, SelfHeld>, Error> {
         if self.is_closed() {
             return Err(Error::PoolClosed);
         }
         self.check_file_restored()?;
-        if *lock(&self.handoff.turn_owner) == Some(owner) {
-            // Turns are exclusive, so this task's own statement holds the writer now: waiting
-            // would wait for itself.
-            return Err(pool_error(
-                RwErrorKind::WriterHeldByThisTask,
-                "this task already has a statement running on the writer (an unfinished `fetch` \
-                 stream, or another future of the same task with join!/select!), and asked for \
-                 the writer again, which would wait for itself: finish the first statement \
-                 (collect the stream) before the next",
-            ));
-        }
         let started = Instant::now();
         let queued = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
         self.handoff
@@ -270,9 +341,7 @@ impl<DB: Backend> Writer<DB> {
                 }
                 file.reopen.store(false, Ordering::Release);
             }
-            if guard.is_none() {
-                *guard = Some(self.pool.acquire().await?);
-            }
+            self.fill(&mut guard).await?;
             Ok(Turn {
                 guard,
                 unsettled: false,
@@ -285,21 +354,16 @@ impl<DB: Backend> Writer<DB> {
         tokio::pin!(acquire);
         let deadline = Instant::now() + self.acquire_timeout;
         loop {
-            // A task that holds the writer and asks again would wait for itself. It may also
-            // have just dropped its Transaction, whose release is still under way, so it gets
-            // a short grace and is only told off if it still holds the writer after it.
-            let held_here = self.held_by(owner);
             let left = deadline.saturating_duration_since(Instant::now());
-            let wait = if held_here {
-                left.min(HELD_GRACE)
+            let check = if self.held_by_own(owner) {
+                CHECK_OWN
             } else {
-                left
+                CHECK_OTHERS
             };
-            match tokio::time::timeout(wait, &mut acquire).await {
+            match tokio::time::timeout(left.min(check), &mut acquire).await {
                 Ok(turn) => {
-                    if let Ok(turn) = &turn {
-                        *lock(&turn.handoff.turn_owner) = Some(owner);
-                    }
+                    let turn = turn?;
+                    *lock(&turn.handoff.turn_owner) = Some(owner);
                     let waited = started.elapsed();
                     self.handoff.counters.writer_wait.record(waited);
                     if waited >= self.slow_wait {
@@ -311,33 +375,70 @@ impl<DB: Backend> Writer<DB> {
                              transaction or an acquired writer connection)"
                         );
                     }
-                    return turn;
+                    return Ok(Ok(turn));
                 }
-                Err(_) if held_here && self.held_by(owner) => {
-                    return Err(pool_error(
-                        RwErrorKind::WriterHeldByThisTask,
-                        "this task already holds the writer connection (an open Transaction \
-                         from begin() or a connection from acquire()) and asked for it again, \
-                         which would wait forever: run the statement on that transaction or \
-                         connection (`&mut *tx`), or commit/drop it first",
-                    ))
-                }
-                Err(_) if Instant::now() < deadline => continue,
                 Err(_) => {
-                    return Err(pool_error(
-                        RwErrorKind::WriterTimedOut,
-                        format!(
-                            "timed out after {:?} waiting for the writer connection ({} tasks \
-                             queued): something holds it too long (a long transaction or an \
-                             acquired writer connection); keep write transactions short or \
-                             raise RwPoolOptions::acquire_timeout",
-                            self.acquire_timeout,
-                            self.queued()
-                        ),
-                    ))
+                    if let Some(held) = self.idle_self_hold(owner) {
+                        return Ok(Err(held));
+                    }
+                    if Instant::now() >= deadline {
+                        return Err(pool_error(
+                            RwErrorKind::WriterTimedOut,
+                            format!(
+                                "timed out after {:?} waiting for the writer connection ({} \
+                                 tasks queued): something holds it too long (a long \
+                                 transaction or an acquired writer connection); keep write \
+                                 transactions short or raise RwPoolOptions::acquire_timeout",
+                                self.acquire_timeout,
+                                self.queued()
+                            ),
+                        ));
+                    }
                 }
             }
         }
+    }
+
+    /// Put the writer connection in the parking slot if it is not there: take it back from
+    /// sqlx's pool, which opens it on first use.
+    async fn fill(&self, slot: &mut Option<PoolConnection<DB>>) -> Result<(), Error> {
+        if slot.is_some() {
+            return Ok(());
+        }
+        *slot = Some(self.pool.acquire().await?);
+        // The file exists once the writer has opened it: remember which file it is.
+        if let Some(file) = &self.file {
+            let mut opened = lock(&file.opened);
+            if opened.is_none() {
+                *opened = (file.probe)();
+            }
+        }
+        Ok(())
+    }
+
+    /// Open the writer connection now and park it, outside the queue's counters: `connect`
+    /// reports a database that cannot be opened at once.
+    pub(crate) async fn warm_up(&self) -> Result<(), Error> {
+        let mut slot = Arc::clone(&self.slot).lock_owned().await;
+        self.fill(&mut slot).await
+    }
+
+    /// `true` if the writer is held by something of `owner`'s: a statement's turn or a
+    /// handed-out connection.
+    fn held_by_own(&self, owner: Owner) -> bool {
+        *lock(&self.handoff.turn_owner) == Some(owner) || self.held_by(owner)
+    }
+
+    /// What of `owner`'s own holds the writer and has been idle long enough to prove that the
+    /// task's wait for it would never end, if anything.
+    fn idle_self_hold(&self, owner: Owner) -> Option<SelfHeld> {
+        if *lock(&self.handoff.turn_owner) == Some(owner) {
+            return parked_long(&self.handoff.parked_at).then_some(SelfHeld::Stream);
+        }
+        if self.held_by(owner) && self.handoff.activity.quiet_for() >= IDLE_PROOF {
+            return Some(SelfHeld::Connection);
+        }
+        None
     }
 
     /// After a statement ran on the writer: `Err` if the database file was deleted or
@@ -346,8 +447,10 @@ impl<DB: Backend> Writer<DB> {
         let Some(file) = &self.file else {
             return Ok(());
         };
+        let opened = *lock(&file.opened);
         let now = (file.probe)();
-        if now.is_some() && now == *lock(&file.opened) {
+        // Not recorded yet: the writer was only reached through the `writer()` escape hatch.
+        if opened.is_none() || (now.is_some() && now == opened) {
             return Ok(());
         }
         if !file.moved.swap(true, Ordering::AcqRel) {
@@ -389,18 +492,24 @@ impl<DB: Backend> Writer<DB> {
     /// comes back through sqlx's pool when the caller drops it.
     /// `arbitrary`: the caller may run anything on it (`acquire()`), so it comes back suspect;
     /// a typed `Transaction` (`begin()`) is rolled back by sqlx itself when dropped.
+    /// `Ok(Err(_))`: this task holds the writer itself, idle, so it can never have it again
+    /// until it lets go.
     pub(crate) async fn hand_out(
         &self,
         owner: Owner,
         arbitrary: bool,
-    ) -> Result<PoolConnection<DB>, Error> {
-        let turn = self.turn(owner).await?;
+    ) -> Result<Result<PoolConnection<DB>, SelfHeld>, Error> {
+        let turn = match self.wait_turn(owner).await? {
+            Ok(turn) => turn,
+            Err(held) => return Ok(Err(held)),
+        };
         let conn = turn.into_connection();
         if arbitrary {
             self.handoff.suspect.store(true, Ordering::Release);
         }
+        self.handoff.activity.touch();
         *lock(&self.handoff.holder) = Some((owner, Instant::now()));
-        Ok(conn)
+        Ok(Ok(conn))
     }
 
     /// The pinned transaction of `owner`, if it has one.
@@ -465,23 +574,33 @@ impl<DB: Backend> Writer<DB> {
     ) -> PinAccess<DB> {
         let guard = match Arc::clone(&pin.conn).try_lock_owned() {
             Ok(guard) => guard,
-            Err(_) if pin.in_use.load(Ordering::Acquire) => {
-                return PinAccess::Busy(pool_error(
-                    RwErrorKind::WriterHeldByThisTask,
-                    "this task already has a statement running inside its transaction (begun \
-                     with BEGIN through the pool): an unfinished `fetch` stream, or another \
-                     future of the same task (join!, select!). Statements of one transaction \
-                     run one at a time: finish the first (collect the stream) before the next",
-                ));
-            }
-            // Held for a moment by the pool's own settling or reaping: wait for it.
+            // Another statement of this task is inside the transaction (a future beside this
+            // one, or a stream), or the pool is settling it: wait for it, in arrival order,
+            // unless what holds it is this task's own stream, parked.
             Err(_) => {
                 let mut poison = PoisonOnDrop {
                     pin: may_change.then(|| Arc::clone(&pin)),
                     owner,
                     writer: Arc::downgrade(self),
                 };
-                let guard = Arc::clone(&pin.conn).lock_owned().await;
+                let lock = Arc::clone(&pin.conn).lock_owned();
+                tokio::pin!(lock);
+                let guard = loop {
+                    match tokio::time::timeout(CHECK_OWN, &mut lock).await {
+                        Ok(guard) => break guard,
+                        Err(_) if parked_long(&pin.parked_at) => {
+                            poison.pin = None;
+                            return PinAccess::Busy(pool_error(
+                                RwErrorKind::WriterHeldByThisTask,
+                                "this task's own unfinished statement stream holds its \
+                                 transaction (begun with BEGIN through the pool) and is not \
+                                 being polled, so the next statement would wait forever: \
+                                 collect or drop the stream before running the next statement",
+                            ));
+                        }
+                        Err(_) => {}
+                    }
+                };
                 poison.pin = None;
                 guard
             }
@@ -499,7 +618,6 @@ impl<DB: Backend> Writer<DB> {
                 None => PinAccess::Gone,
             };
         }
-        pin.in_use.store(true, Ordering::Release);
         PinAccess::Use(PinnedUse {
             guard,
             pin,
@@ -550,7 +668,7 @@ impl<DB: Backend> Writer<DB> {
             since: Instant::now(),
             last_used: SyncMutex::new(Instant::now()),
             poisoned: AtomicBool::new(false),
-            in_use: AtomicBool::new(false),
+            parked_at: Arc::default(),
         });
         if lock(&self.pins).insert(owner, pin).is_none() {
             self.pinned.fetch_add(1, Ordering::AcqRel);
@@ -664,6 +782,34 @@ impl<DB: Backend> Writer<DB> {
             .fetch_sub(before - abandoned.len(), Ordering::AcqRel);
     }
 
+    /// Refuse new callers from now on (and fire sqlx's close event); [`close`](Self::close)
+    /// finishes the job.
+    pub(crate) fn mark_closed(&self) {
+        self.closed.store(true, Ordering::Release);
+        drop(self.pool.close());
+    }
+
+    /// The writer for a caller that will not wait: if it is free right now (parked, or idle in
+    /// sqlx's pool), handed out as by [`hand_out`](Self::hand_out) for arbitrary use.
+    pub(crate) fn try_hand_out(&self, owner: Owner) -> Option<PoolConnection<DB>> {
+        if self.is_closed()
+            || self.file.as_ref().is_some_and(|f| {
+                f.moved.load(Ordering::Acquire) || f.reopen.load(Ordering::Acquire)
+            })
+        {
+            return None;
+        }
+        let mut guard = Arc::clone(&self.slot).try_lock_owned().ok()?;
+        let conn = match guard.take() {
+            Some(conn) => conn,
+            None => self.pool.try_acquire()?,
+        };
+        self.handoff.suspect.store(true, Ordering::Release);
+        self.handoff.activity.touch();
+        *lock(&self.handoff.holder) = Some((owner, Instant::now()));
+        Some(conn)
+    }
+
     /// Close: queued callers get `PoolClosed`, pinned transactions are rolled back, and the
     /// parked connection is closed.
     pub(crate) async fn close(&self) {
@@ -697,6 +843,11 @@ impl<DB: Backend> Turn<DB> {
         self.guard.as_mut().expect(INVARIANT)
     }
 
+    /// Where the turn's statement marks itself parked (see [`park`]).
+    pub(crate) fn parker(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.handoff.parked_at)
+    }
+
     /// Take the connection out of the queue's slot; its hold goes on and is recorded when it
     /// comes back through sqlx's pool (or when its pin ends).
     fn into_connection(mut self) -> PoolConnection<DB> {
@@ -708,6 +859,7 @@ impl<DB: Backend> Turn<DB> {
 impl<DB: Backend> Drop for Turn<DB> {
     fn drop(&mut self) {
         *lock(&self.handoff.turn_owner) = None;
+        self.handoff.parked_at.store(0, Ordering::Release);
         if self.guard.is_some() {
             self.handoff
                 .counters
@@ -734,10 +886,11 @@ struct FileWatch {
 }
 
 /// The writer's timing settings, from `RwPoolOptions`.
-pub(crate) struct WriterSettings {
+pub(crate) struct WriterSettings<DB: Backend> {
     pub(crate) acquire_timeout: Duration,
     pub(crate) idle_timeout: Duration,
     pub(crate) slow_wait: Duration,
+    pub(crate) hooks: crate::options::Hooks<DB>,
 }
 
 impl<DB: Backend> Pin<DB> {
@@ -751,6 +904,11 @@ impl<DB: Backend> PinnedUse<DB> {
         self.guard.as_mut().expect(INVARIANT)
     }
 
+    /// Where the statement marks itself parked (see [`park`]).
+    pub(crate) fn parker(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.pin.parked_at)
+    }
+
     /// The statement finished; the pin stays.
     pub(crate) fn keep(mut self) {
         self.unsettled = false;
@@ -760,7 +918,7 @@ impl<DB: Backend> PinnedUse<DB> {
 impl<DB: Backend> Drop for PinnedUse<DB> {
     fn drop(&mut self) {
         *lock(&self.pin.last_used) = Instant::now();
-        self.pin.in_use.store(false, Ordering::Release);
+        self.pin.parked_at.store(0, Ordering::Release);
         if self.unsettled && self.guard.is_some() {
             self.unsettled = false;
             poison(&self.writer, self.owner, Arc::clone(&self.pin));
@@ -798,6 +956,19 @@ impl<DB: Backend> Drop for PoisonOnDrop<DB> {
             poison(&self.writer, self.owner, pin);
         }
     }
+}
+
+/// A statement stream handed a row to its caller (`true`: until the caller polls again it
+/// makes no progress) or is being polled again (`false`).
+pub(crate) fn park(parker: &AtomicU64, parked: bool) {
+    let stamp = if parked { activity::now() } else { 0 };
+    parker.store(stamp, Ordering::Release);
+}
+
+/// `true` if the stamp says a stream has sat parked long enough to prove nobody polls it.
+fn parked_long(parked_at: &AtomicU64) -> bool {
+    let stamp = parked_at.load(Ordering::Acquire);
+    stamp != 0 && activity::since(stamp) >= IDLE_PROOF
 }
 
 /// Decrements the queue length when a waiter leaves, however it leaves.

@@ -127,7 +127,7 @@ async fn acquire_gives_the_writer_and_acquire_read_a_reader() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn asking_again_for_the_writer_this_task_holds_fails_at_once() {
+async fn asking_again_for_the_writer_this_task_holds_idle_fails_fast_or_lends_a_reader() {
     let (_dir, pool) = common::file_pool().await;
     sqlx::query("CREATE TABLE t (x INTEGER)")
         .execute(&pool)
@@ -140,10 +140,9 @@ async fn asking_again_for_the_writer_this_task_holds_fails_at_once() {
         .await
         .unwrap();
 
-    for attempt in ["acquire", "begin", "write through &pool"] {
+    for attempt in ["begin", "write through &pool"] {
         let started = Instant::now();
         let err = match attempt {
-            "acquire" => pool.acquire().await.map(drop).unwrap_err(),
             "begin" => pool.begin().await.map(drop).unwrap_err(),
             _ => sqlx::query("INSERT INTO t VALUES (2)")
                 .execute(&pool)
@@ -161,6 +160,14 @@ async fn asking_again_for_the_writer_this_task_holds_fails_at_once() {
             "{attempt} failed at once"
         );
     }
+    // acquire() lends a reader: a second connection, as a plain pool would, read-only.
+    let mut second = pool.acquire().await.unwrap();
+    let err = sqlx::query("INSERT INTO t VALUES (2)")
+        .execute(&mut *second)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("readonly"), "{err}");
+    drop(second);
     // Reads through the pool still go to readers (and do not see the uncommitted row).
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
         .fetch_one(&pool)
@@ -180,7 +187,7 @@ async fn asking_again_for_the_writer_this_task_holds_fails_at_once() {
         .unwrap();
     assert_eq!(n, 2);
 
-    // A raw transaction through the pool also makes begin()/acquire() fail at once.
+    // A raw transaction through the pool makes begin() fail at once; acquire() lends a reader.
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
     let err = pool.begin().await.map(drop).unwrap_err();
     assert_eq!(
@@ -188,6 +195,13 @@ async fn asking_again_for_the_writer_this_task_holds_fails_at_once() {
         Some(RwErrorKind::WriterHeldByThisTask),
         "{err}"
     );
+    let mut second = pool.acquire().await.unwrap();
+    assert!(sqlx::query("INSERT INTO t VALUES (4)")
+        .execute(&mut *second)
+        .await
+        .is_err());
+    drop(second);
+    assert_eq!(pool.stats().own_writer_reads, 2);
     sqlx::query("ROLLBACK").execute(&pool).await.unwrap();
     pool.begin().await.unwrap().commit().await.unwrap();
 }
@@ -381,15 +395,15 @@ async fn temp_tables_created_through_the_pool_are_used_on_the_writer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn per_connection_pragmas_are_rejected_and_write_pragmas_apply_to_every_write() {
+async fn locking_mode_is_refused_and_write_pragmas_apply_to_every_write() {
     let (_dir, pool) = common::file_pool().await;
-    let err = sqlx::query("PRAGMA cache_size = 100")
+    let err = sqlx::query("PRAGMA locking_mode = EXCLUSIVE")
         .execute(&pool)
         .await
         .unwrap_err();
     assert_eq!(common::rw_kind(&err), Some(RwErrorKind::Rejected), "{err}");
-    assert!(err.to_string().contains("RwPoolOptions::pragma"), "{err}");
-    let err = sqlx::raw_sql("SELECT 1; PRAGMA query_only = 1")
+    assert!(err.to_string().contains("readers out"), "{err}");
+    let err = sqlx::raw_sql("SELECT 1; PRAGMA locking_mode = EXCLUSIVE")
         .execute(&pool)
         .await
         .unwrap_err();

@@ -78,7 +78,7 @@ async fn every_row_of_the_routing_table_holds() {
             .execute(&pool)
             .await;
         let after = pool.stats();
-        if matches!(route.reason(), Reason::PerConnectionPragma | Reason::Empty) {
+        if matches!(route.reason(), Reason::Refused | Reason::Empty) {
             // Rejected before it reaches any connection.
             let rejected = result.as_ref().err().and_then(common::rw_kind);
             let ran = after.reader_statements + after.writer_statements + after.pinned_statements
