@@ -109,7 +109,13 @@ impl<DB: Backend> Run<DB> {
         }
         check_arguments(&verdict, &arguments)?;
         pool.before_run(&verdict).await;
-        let lease = pool.lease(&verdict, owner).await?;
+        let lease = match pool.lease(&verdict, owner).await {
+            Ok(lease) => lease,
+            Err(error) => {
+                pool.did_not_run(&verdict);
+                return Err(error);
+            }
+        };
         record_lease(&span, &verdict, &lease, started);
         let spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
         let sql = Some(pool.rewrite(sql, &verdict));
@@ -177,7 +183,7 @@ impl<DB: Backend> Run<DB> {
         let on_writer = !lease.is_reader();
         if let (true, Some(sql)) = (on_writer && verdict.setting != Setting::None, &sql) {
             pool.after_run(sql.as_str(), &verdict, lease.conn(), outcome.is_ok())
-                .await?;
+                .await;
         }
         pool.finish(lease, &verdict, outcome.is_ok(), owner).await?;
         span.record("exec_us", ran.elapsed().as_micros() as u64);

@@ -388,19 +388,19 @@ impl<DB: Backend> RwPool<DB> {
     /// After `sql` ran on `conn` (the writer) with `ok`: carry what it changed to the other
     /// connections. Per-connection settings reach every reader, and the writer's reconnects;
     /// after a journal-mode change, readers open again only in a mode that lets them run
-    /// beside the writer.
+    /// beside the writer. Never fails the statement: if the mode cannot be read back, readers
+    /// stay paused and reads keep running on the writer, which is always correct.
     pub(crate) async fn after_run(
         &self,
         sql: &str,
         verdict: &Verdict,
         conn: &mut DB::Connection,
         ok: bool,
-    ) -> Result<(), Error> {
+    ) {
         let Some(readers) = &self.0.readers else {
-            return Ok(());
+            return;
         };
         match verdict.setting {
-            Setting::None => {}
             Setting::Session if ok => {
                 let settings = DB::session_settings(sql);
                 if readers.spread(&settings) {
@@ -419,19 +419,29 @@ impl<DB: Backend> RwPool<DB> {
                     );
                 }
             }
-            Setting::Session => {}
-            Setting::Journal => {
-                if DB::readers_can_run(conn).await? {
-                    readers.resume();
-                } else {
-                    tracing::info!(
-                        target: "sqlx_rw",
-                        "the database left WAL mode: reads run on the writer until it is back"
-                    );
-                }
-            }
+            Setting::Journal => match DB::readers_can_run(conn).await {
+                Ok(true) => readers.resume(),
+                Ok(false) => tracing::info!(
+                    target: "sqlx_rw",
+                    "the database left WAL mode: reads run on the writer until it is back"
+                ),
+                Err(error) => tracing::warn!(
+                    target: "sqlx_rw",
+                    %error,
+                    "could not read the journal mode back; reads run on the writer until the \
+                     next journal-mode change through the pool"
+                ),
+            },
+            Setting::None | Setting::Session => {}
         }
-        Ok(())
+    }
+
+    /// The statement that [`before_run`](Self::before_run) prepared for never ran (no
+    /// connection): undo what it did.
+    pub(crate) fn did_not_run(&self, verdict: &Verdict) {
+        if let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) {
+            readers.resume();
+        }
     }
 
     /// The writer, for a retry after a reader refused a statement.
