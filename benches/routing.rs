@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use sqlx_rw::{RwPoolOptions, SqliteRwPool};
+use sqlx_rw::{SqliteRwPool, SqliteRwPoolOptions};
 
 /// Median of `rounds` timings of `iters` calls each, per call.
 fn measure(rounds: usize, iters: usize, mut f: impl FnMut(usize)) -> Duration {
@@ -35,7 +35,7 @@ fn fmt(d: Duration) -> String {
 }
 
 async fn open(cache_bytes: usize, dir: &tempfile::TempDir, name: &str) -> SqliteRwPool {
-    RwPoolOptions::new()
+    SqliteRwPoolOptions::new()
         .verdict_cache_bytes(cache_bytes)
         .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join(name)))
         .await

@@ -22,16 +22,23 @@
 //!
 //! It doubles as a smoke check: it exits with code 1 if the `RwPool` run saw any error, lost an
 //! update or lost a row. Errors from the plain pool are the point of the demo and are expected.
+//!
+//! The schema and the operations themselves live in `examples/shared/workloads.rs`, which
+//! `tests/contention.rs` and the `compare` benchmark (`cargo bench --bench compare`) run too:
+//! this file only drives them and reports.
+
+#[path = "shared/workloads.rs"]
+mod workloads;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error;
 use std::process::ExitCode;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Executor, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 use sqlx_rw::{RwPoolOptions, SqliteRwPool, Stats};
 
 const USAGE: &str = "\
@@ -120,67 +127,39 @@ impl Pool {
         with_pool!(self, p => p.begin().await)
     }
 
-    async fn execute(&self, sql: &'static str) -> Result<(), sqlx::Error> {
-        with_pool!(self, p => p.execute(sql).await.map(drop))
+    /// The `counter` table with its one row, and the `events` table.
+    async fn create_schema(&self) -> Result<(), sqlx::Error> {
+        with_pool!(self, p => {
+            workloads::create_counter(p).await?;
+            workloads::create_events(p).await
+        })
     }
 
-    async fn fetch_i64(&self, sql: &'static str) -> Result<i64, sqlx::Error> {
-        with_pool!(self, p => sqlx::query_scalar(sql).fetch_one(p).await)
+    /// Read the counter, then write it back plus one: the classic lost-update shape, safe only
+    /// if the transaction really is serialised against other writers.
+    async fn read_modify_write(&self) -> Result<(), sqlx::Error> {
+        workloads::read_modify_write(self.begin().await?).await
     }
 
     async fn insert_event(&self, worker: i64) -> Result<(), sqlx::Error> {
-        let at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_micros() as i64);
-        with_pool!(self, p => insert_event(p, worker, at).await)
+        with_pool!(self, p => workloads::insert_event(p, worker).await)
     }
 
     async fn count_events(&self, worker: i64) -> Result<i64, sqlx::Error> {
-        with_pool!(self, p => count_events(p, worker).await)
+        with_pool!(self, p => workloads::count_events(p, worker).await)
+    }
+
+    async fn counter(&self) -> Result<i64, sqlx::Error> {
+        with_pool!(self, p => workloads::read_counter(p).await)
+    }
+
+    async fn event_rows(&self) -> Result<i64, sqlx::Error> {
+        with_pool!(self, p => workloads::count_all_events(p).await)
     }
 
     async fn close(&self) {
         with_pool!(self, p => p.close().await)
     }
-}
-
-async fn insert_event<'e>(
-    db: impl Executor<'e, Database = Sqlite>,
-    worker: i64,
-    at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO events (worker, at) VALUES (?, ?)")
-        .bind(worker)
-        .bind(at)
-        .execute(db)
-        .await
-        .map(drop)
-}
-
-async fn count_events<'e>(
-    db: impl Executor<'e, Database = Sqlite>,
-    worker: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE worker = ?")
-        .bind(worker)
-        .fetch_one(db)
-        .await
-}
-
-/// Read the counter, then write it back plus one: the classic lost-update shape, safe only if
-/// the transaction really is serialised against other writers.
-async fn read_modify_write(pool: &Pool) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let n: i64 = sqlx::query_scalar("SELECT n FROM counter WHERE id = 1")
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE counter SET n = ? WHERE id = 1")
-        .bind(n + 1)
-        .execute(&mut *tx)
-        .await?;
-    // Only an `Ok` here counts as a committed increment; on error `tx` is dropped and rolled
-    // back.
-    tx.commit().await
 }
 
 #[derive(Clone, Copy)]
@@ -312,7 +291,7 @@ async fn worker(pool: Pool, id: i64, deadline: Instant) -> Report {
         // Errors are recorded, never propagated: a real service would retry or answer 503
         // and carry on, and so does the worker.
         let result = match op {
-            Op::Rmw => read_modify_write(&pool).await,
+            Op::Rmw => pool.read_modify_write().await,
             Op::Insert => pool.insert_event(id).await,
             Op::Read => pool.count_events(id).await.map(drop),
         };
@@ -359,21 +338,14 @@ async fn connect(config: Config, path: &std::path::Path) -> Result<Pool, sqlx::E
                 .connect_with(options)
                 .await?,
         ),
-        Config::Rw => Pool::Rw(RwPoolOptions::new().connect_with(options).await?),
+        Config::Rw => Pool::Rw(RwPoolOptions::<Sqlite>::new().connect_with(options).await?),
     })
 }
 
 async fn run(config: Config, args: &Args) -> Result<Outcome, Box<dyn Error>> {
     let dir = tempfile::tempdir()?;
     let pool = connect(config, &dir.path().join("contention.db")).await?;
-    pool.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
-        .await?;
-    pool.execute("INSERT INTO counter (id, n) VALUES (1, 0)")
-        .await?;
-    pool.execute(
-        "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, worker INTEGER, at INTEGER)",
-    )
-    .await?;
+    pool.create_schema().await?;
 
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(args.seconds);
@@ -388,8 +360,8 @@ async fn run(config: Config, args: &Args) -> Result<Outcome, Box<dyn Error>> {
     // busy handler overruns it, and the rates should show that.
     let elapsed = started.elapsed();
 
-    let final_counter = pool.fetch_i64("SELECT n FROM counter WHERE id = 1").await?;
-    let event_rows = pool.fetch_i64("SELECT COUNT(*) FROM events").await?;
+    let final_counter = pool.counter().await?;
+    let event_rows = pool.event_rows().await?;
     let stats = match &pool {
         Pool::Plain(_) => None,
         Pool::Rw(rw) => Some(rw.stats()),

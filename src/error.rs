@@ -24,14 +24,14 @@ pub enum RwErrorKind {
     /// Waiting for the writer took longer than the acquire timeout.
     WriterTimedOut,
     /// Another process held the database's write lock longer than `busy_timeout`. (This
-    /// pool's own writers never contend for it: they queue.) The message carries SQLite's
+    /// pool's own writers never contend for it: they queue.) The message carries the database's
     /// error and code.
     LockedByOtherProcess,
     /// The database file was deleted or replaced while the pool was running. A write that
     /// ran then went to the old, unlinked file and is lost.
     DatabaseFileMoved,
     /// The pool refused to run the statement (empty SQL, or a setting it cannot apply to all
-    /// its connections, such as `PRAGMA locking_mode`); the message says why.
+    /// its connections, for SQLite `PRAGMA locking_mode`); the message says why.
     Rejected,
 }
 

@@ -17,10 +17,10 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 use tracing::{field, Instrument, Span};
 
-use crate::backend::Backend;
-use crate::classify::{Setting, Verdict};
+use crate::backend::{Backend, ErrorClass};
 use crate::owner::Owner;
 use crate::pool::{Lease, RwPool};
+use crate::route::classify::{Setting, Verdict};
 use crate::writer::park;
 
 /// A query taken apart: what actually runs on the chosen connection.
@@ -157,7 +157,10 @@ impl<DB: Backend> Run<DB> {
     /// After an attempt failed with `error` (having `yielded` results or not): if a reader
     /// refused a write, which it could not have run, move to the writer and return `true`.
     async fn retry_on_writer(&mut self, error: &Error, yielded: bool) -> Result<bool, Error> {
-        if !self.lease.is_reader() || yielded || !DB::is_read_only_refusal(error) {
+        if !self.lease.is_reader()
+            || yielded
+            || DB::classify_error(error) != ErrorClass::ReadOnlyRefusal
+        {
             return Ok(false);
         }
         self.pool.heal(self.sql.as_ref().expect(INVARIANT).as_str());
@@ -379,7 +382,7 @@ impl<S: Stream> Stream for InSpan<S> {
     }
 }
 
-/// As many arguments bound as the statement has parameters. SQLite would silently bind NULL
+/// As many arguments bound as the statement has parameters. A database may silently bind NULL
 /// to a missing one and sqlx would ignore an extra one; both are bugs in the caller's code.
 fn check_arguments<A: Arguments>(verdict: &Verdict, arguments: &Option<A>) -> Result<(), Error> {
     match (verdict.parameters, arguments) {

@@ -45,8 +45,6 @@
 
 mod activity;
 mod backend;
-mod cache;
-mod classify;
 mod compat;
 mod error;
 mod executor;
@@ -57,16 +55,15 @@ mod owner;
 mod pool;
 mod readers;
 mod route;
-mod sqlite;
 mod stats;
 mod writer;
 
 pub use activity::Activity;
-pub use backend::{Backend, ConnectOptionsOf, FileProbe};
-pub use classify::{Grammar, PragmaAccess};
+pub use backend::sqlite::options::{SqliteRwPool, SqliteRwPoolOptions};
+pub use backend::sqlite::{SqliteSettings, SqliteTransactionMode};
+pub use backend::{Backend, ConnectOptionsOf, ErrorClass, WriterGuard};
 pub use error::{RwErrorKind, RwPoolError};
 pub use options::RwPoolOptions;
-pub use pool::{RwPool, SqliteRwPool};
-pub use route::{Reason, Route, Target};
-pub use sqlite::{SqliteSettings, SqliteTransactionMode};
+pub use pool::RwPool;
+pub use route::{words, Grammar, Reason, Route, SettingAccess, SettingUse, Target, Words};
 pub use stats::Stats;

@@ -1,19 +1,17 @@
-//! `RwPoolOptions`: how many readers, how long to wait for the writer, and the backend's
-//! settings (for SQLite, the pragmas every connection gets).
+//! `RwPoolOptions`: how many readers, how long to wait for the writer, the connection hooks,
+//! and the backend's settings (the backend adds its own setters, for SQLite the pragmas every
+//! connection gets).
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_core::future::BoxFuture;
 use sqlx::pool::PoolConnectionMetadata;
-use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sqlx::{Database, Error, Sqlite};
+use sqlx::{Database, Error};
 
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::pool::RwPool;
-use crate::sqlite::SqliteTransactionMode;
 
 /// Longer waits are clamped to this: deadlines past it overflow `Instant`.
 const LONGEST_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -23,9 +21,8 @@ const LONGEST_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
 /// ```no_run
 /// # async fn example() -> Result<(), sqlx::Error> {
 /// use std::time::Duration;
-/// use sqlx_rw::RwPoolOptions;
 ///
-/// let pool = RwPoolOptions::new()
+/// let pool = sqlx_rw::SqliteRwPoolOptions::new()
 ///     .readers(4)
 ///     .acquire_timeout(Duration::from_secs(10))
 ///     .busy_timeout(Duration::from_secs(2))
@@ -33,7 +30,7 @@ const LONGEST_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
 ///     .await?;
 /// # Ok(()) }
 /// ```
-pub struct RwPoolOptions<DB: Backend = Sqlite> {
+pub struct RwPoolOptions<DB: Backend> {
     pub(crate) readers: u32,
     pub(crate) min_readers: u32,
     pub(crate) acquire_timeout: Duration,
@@ -84,7 +81,8 @@ impl<DB: Database> Clone for Hooks<DB> {
     }
 }
 
-// Written out rather than derived: a derive would require `DB: Clone`, which `Sqlite` is not.
+// Written out rather than derived: a derive would require `DB: Clone`, which the database
+// marker types are not.
 impl<DB: Backend> Clone for RwPoolOptions<DB> {
     fn clone(&self) -> Self {
         RwPoolOptions {
@@ -195,7 +193,7 @@ impl<DB: Backend> RwPoolOptions<DB> {
     }
 
     /// Run `callback` on every connection the pool opens, the writer and each reader, after
-    /// the pool's own setup of it (pragmas, hooks). As sqlx's `PoolOptions::after_connect`.
+    /// the pool's own setup of it (settings, hooks). As sqlx's `PoolOptions::after_connect`.
     pub fn after_connect<F>(mut self, callback: F) -> Self
     where
         for<'c> F: Fn(&'c mut DB::Connection, PoolConnectionMetadata) -> BoxFuture<'c, Result<(), Error>>
@@ -291,69 +289,5 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// [`connect_lazy`](Self::connect_lazy) from connect options.
     pub fn connect_lazy_with(self, options: ConnectOptionsOf<DB>) -> RwPool<DB> {
         RwPool::new(self, options)
-    }
-}
-
-/// SQLite settings. Each default is what most applications want; each can be overridden.
-impl RwPoolOptions<Sqlite> {
-    /// Journal mode set by the writer when it opens the file (default WAL, which lets readers
-    /// run while the writer writes). Ignored for in-memory databases.
-    pub fn journal_mode(mut self, mode: SqliteJournalMode) -> Self {
-        self.settings.journal_mode = mode;
-        self
-    }
-
-    /// `PRAGMA synchronous` (default NORMAL: durable across process crashes in WAL mode; FULL
-    /// also survives power loss).
-    pub fn synchronous(mut self, synchronous: SqliteSynchronous) -> Self {
-        self.settings.synchronous = synchronous;
-        self
-    }
-
-    /// How long SQLite waits for a lock held by *another process* (default 5 s). Tasks of this
-    /// process never wait on it: they queue for the writer instead.
-    pub fn busy_timeout(mut self, timeout: Duration) -> Self {
-        self.settings.busy_timeout = timeout;
-        self
-    }
-
-    /// `PRAGMA foreign_keys` (default ON).
-    pub fn foreign_keys(mut self, on: bool) -> Self {
-        self.settings.foreign_keys = on;
-        self
-    }
-
-    /// `PRAGMA journal_size_limit` in bytes (default 64 MiB).
-    pub fn journal_size_limit(mut self, bytes: i64) -> Self {
-        self.settings.journal_size_limit = bytes;
-        self
-    }
-
-    /// `PRAGMA temp_store = MEMORY` when `true` (the default), SQLite's default otherwise.
-    pub fn temp_store_memory(mut self, on: bool) -> Self {
-        self.settings.temp_store_memory = on;
-        self
-    }
-
-    /// Create the database file if it does not exist (default `true`).
-    pub fn create_if_missing(mut self, create: bool) -> Self {
-        self.settings.create_if_missing = create;
-        self
-    }
-
-    /// How writer transactions begin (default [`SqliteTransactionMode::Immediate`]).
-    pub fn transaction_mode(mut self, mode: SqliteTransactionMode) -> Self {
-        self.settings.transaction_mode = mode;
-        self
-    }
-
-    /// Any other pragma, applied to every connection after the ones above.
-    pub fn pragma(
-        mut self,
-        key: impl Into<Cow<'static, str>>,
-        value: impl Into<Cow<'static, str>>,
-    ) -> Self {
-        self.settings.pragmas.push((key.into(), value.into()));
-        self
     }
 }

@@ -8,14 +8,15 @@ use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use sqlx::pool::{PoolConnection, PoolOptions};
-use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Sqlite, Transaction};
+use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Transaction};
 
-use crate::backend::{Backend, ConnectOptionsOf};
-use crate::cache::VerdictCache;
-use crate::classify::{classify, temp_names_created, Setting, TxnEffect, Verdict};
+use crate::backend::{Backend, ConnectOptionsOf, ErrorClass};
 use crate::options::RwPoolOptions;
 use crate::owner::Owner;
 use crate::readers::Readers;
+use crate::route::cache::VerdictCache;
+use crate::route::classify::{classify, Setting, TxnEffect, Verdict};
+use crate::route::scan::temp_names_created;
 use crate::route::{Reason, Route, Target};
 use crate::stats::{bump, Counters, Stats};
 use crate::writer::{PinAccess, PinnedUse, SelfHeld, Turn, Writer, WriterSettings};
@@ -48,17 +49,14 @@ use crate::writer::{PinAccess, PinnedUse, SelfHeld, Turn, Writer, WriterSettings
 /// tx.commit().await?;
 /// # Ok(()) }
 /// ```
-pub struct RwPool<DB: Backend = Sqlite>(pub(crate) Arc<Shared<DB>>);
-
-/// `RwPool` for SQLite.
-pub type SqliteRwPool = RwPool<Sqlite>;
+pub struct RwPool<DB: Backend>(pub(crate) Arc<Shared<DB>>);
 
 pub(crate) struct Shared<DB: Backend> {
-    /// `None` when the database lives in one connection (in-memory SQLite): reads use the
+    /// `None` when the database lives in one connection (for SQLite, an in-memory database): reads use the
     /// writer too.
     pub(crate) readers: Option<Readers<DB>>,
     pub(crate) writer: Arc<Writer<DB>>,
-    cache: VerdictCache,
+    pub(crate) cache: VerdictCache,
     /// TEMP tables and views created through the pool: they exist on the writer only.
     temps: RwLock<HashSet<String>>,
     has_temps: AtomicBool,
@@ -103,32 +101,29 @@ impl<DB: Backend> Lease<DB> {
     }
 }
 
-impl RwPool<Sqlite> {
-    /// Open a pool on a SQLite URL with the default options.
-    ///
-    /// `sqlite::memory:` works too; see the crate docs for how in-memory databases are served.
+impl<DB: Backend> RwPool<DB> {
+    /// Open a pool on a database URL with the default options (for SQLite, `sqlite::memory:`
+    /// works too; see the crate docs for how in-memory databases are served).
     pub async fn connect(url: &str) -> Result<Self, Error> {
         RwPoolOptions::new().connect(url).await
     }
 
-    /// Open a pool from `SqliteConnectOptions` with the default pool options.
-    pub async fn connect_with(options: sqlx::sqlite::SqliteConnectOptions) -> Result<Self, Error> {
+    /// Open a pool from connect options with the default pool options.
+    pub async fn connect_with(options: ConnectOptionsOf<DB>) -> Result<Self, Error> {
         RwPoolOptions::new().connect_with(options).await
     }
 
-    /// A pool on a SQLite URL that opens nothing until its first statement, as
-    /// `SqlitePool::connect_lazy`. Must be called inside a tokio runtime.
+    /// A pool on a URL that opens nothing until its first statement, as sqlx's
+    /// `Pool::connect_lazy`. Must be called inside a tokio runtime.
     pub fn connect_lazy(url: &str) -> Result<Self, Error> {
         RwPoolOptions::new().connect_lazy(url)
     }
 
-    /// [`connect_lazy`](Self::connect_lazy) from `SqliteConnectOptions`.
-    pub fn connect_lazy_with(options: sqlx::sqlite::SqliteConnectOptions) -> Self {
+    /// [`connect_lazy`](Self::connect_lazy) from connect options.
+    pub fn connect_lazy_with(options: ConnectOptionsOf<DB>) -> Self {
         RwPoolOptions::new().connect_lazy_with(options)
     }
-}
 
-impl<DB: Backend> RwPool<DB> {
     /// Open a pool on the database `pool` connects to, with the default options: for wrapping
     /// the pool `#[sqlx::test]` hands a test. `pool` itself is left as it is.
     pub async fn from_pool(pool: &Pool<DB>) -> Result<Self, Error> {
@@ -255,19 +250,13 @@ impl<DB: Backend> RwPool<DB> {
     /// An error from the writer, made clearer where the pool knows more than the database: a
     /// lock timeout on the writer can only be another process's doing.
     pub(crate) fn explain(&self, error: Error) -> Error {
-        if !DB::is_locked_elsewhere(&error) {
+        if DB::classify_error(&error) != ErrorClass::Busy {
             return error;
         }
-        tracing::warn!(target: "sqlx_rw", %error, "another process held the write lock past busy_timeout");
+        tracing::warn!(target: "sqlx_rw", %error, "another process held the write lock past its wait");
         crate::error::pool_error(
             crate::error::RwErrorKind::LockedByOtherProcess,
-            format!(
-                "another process held the database's write lock longer than busy_timeout \
-                 allows (this pool's own writers never contend for it: they queue). Look for \
-                 another program writing the same file (a second server, a migration tool, a \
-                 backup, a sqlite3 shell with an open transaction), or raise \
-                 RwPoolOptions::busy_timeout. SQLite said: {error}"
-            ),
+            DB::busy_message(&error),
         )
     }
 
@@ -402,7 +391,7 @@ impl<DB: Backend> RwPool<DB> {
         };
         match verdict.setting {
             Setting::Session if ok => {
-                let settings = DB::session_settings(sql);
+                let settings = (DB::grammar().assignments)(sql);
                 if readers.spread(&settings) {
                     bump(&self.0.counters.settings_spread);
                     let writer = self.0.writer.pool();
@@ -498,14 +487,14 @@ impl<DB: Backend> RwPool<DB> {
                 if ok {
                     // A write into a deleted file is lost: say so instead of acknowledging it.
                     // Checked once the writer is released: the write has happened either way.
-                    self.0.writer.check_file()?;
+                    self.0.writer.check_after()?;
                 }
                 Ok(())
             }
             Lease::Pinned(mut used) => {
                 if ok && verdict.txn == TxnEffect::End {
                     // A COMMIT into a deleted file is not a commit.
-                    self.0.writer.check_file()?;
+                    self.0.writer.check_after()?;
                 }
                 let open = match (verdict.txn, ok) {
                     (TxnEffect::End, true) => false,
@@ -612,7 +601,7 @@ impl<DB: Backend> RwPool<DB> {
     /// is one writer, so:
     /// - while the writer is in use elsewhere (by another task, or by this task's connection
     ///   moved into a spawned task that runs statements on it), this waits its turn, as a plain
-    ///   pool's second connection would wait for SQLite's write lock;
+    ///   pool's second connection would wait for the database's write lock;
     /// - when what holds the writer is this task's own and idle (an open `Transaction` or an
     ///   acquired connection with no statement running, a raw transaction begun through the
     ///   pool, a stream it stopped polling), waiting would never end: this returns a
@@ -758,7 +747,8 @@ async fn reap_idle_transactions<DB: Backend>(shared: Weak<Shared<DB>>, period: D
     }
 }
 
-/// Readers close before the writer: SQLite checkpoints the WAL into the database and removes
+/// Readers close before the writer: for SQLite, the last connection to close checkpoints the
+/// WAL into the database and removes
 /// it when the last connection closes, which a read-only connection cannot do.
 async fn close_in_order<DB: Backend>(readers: Option<Pool<DB>>, writer: Arc<Writer<DB>>) {
     if let Some(readers) = readers {
@@ -805,49 +795,5 @@ impl<DB: Backend> fmt::Debug for RwPool<DB> {
             .field("writer_queue", &self.0.writer.queued())
             .field("closed", &self.is_closed())
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A classifier bug is simulated by planting a reader verdict for a write: the reader
-    /// refuses it (`SQLITE_READONLY`), the pool runs it on the writer, counts the heal, and
-    /// routes it straight to the writer from then on.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_write_misrouted_to_a_reader_is_healed_on_the_writer() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = SqliteRwPool::connect_with(
-            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("heal.db")),
-        )
-        .await
-        .unwrap();
-        sqlx::query("CREATE TABLE t (x INTEGER)")
-            .execute(&pool)
-            .await
-            .unwrap();
-        let insert = "INSERT INTO t VALUES (?) RETURNING x";
-        let wrong = Verdict::reader(Reason::Query);
-        pool.0.cache.overwrite(insert, wrong);
-
-        let x: i64 = sqlx::query_scalar(insert)
-            .bind(41)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(x, 41, "ran once, on the writer, with its arguments");
-        assert_eq!(pool.stats().healed, 1);
-        assert_eq!(pool.route_of(insert), Route::writer(Reason::Healed));
-
-        // The stream path heals too, and nothing ran twice.
-        pool.0.cache.overwrite(insert, wrong);
-        sqlx::query(insert).bind(42).execute(&pool).await.unwrap();
-        let rows: Vec<i64> = sqlx::query_scalar("SELECT x FROM t ORDER BY x")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-        assert_eq!(rows, [41, 42]);
-        assert_eq!(pool.stats().healed, 2);
     }
 }

@@ -5,7 +5,7 @@
 //! pool rather than patching connections one by one (sqlx gives no way to tell which options an
 //! idle connection was opened with):
 //!
-//! - A per-connection setting sent through the pool (`PRAGMA cache_size = …`): the new options
+//! - A per-connection setting sent through the pool (for SQLite, `PRAGMA cache_size = …`): the new options
 //!   carry it, a fresh pool opens from them, and every read from then on gets a connection that
 //!   has it. The old pool closes in the background once the reads it lent out come back.
 //! - A journal-mode change away from WAL: the readers close (the switch needs the file to

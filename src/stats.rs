@@ -48,7 +48,7 @@ impl Counters {
     pub(crate) fn snapshot(&self) -> Stats {
         let mut routes = Vec::new();
         let (mut reader, mut writer, mut pinned) = (0, 0, 0);
-        for reason in Reason::ALL {
+        for &reason in Reason::ALL {
             for (target, counter) in [Target::Reader, Target::Writer]
                 .into_iter()
                 .zip(&self.routes[reason as usize])
@@ -197,10 +197,12 @@ pub struct Stats {
     pub healed: u64,
     /// Transactions begun through the pool (`begin()`, `BEGIN`/`SAVEPOINT` sent through it).
     pub transactions_begun: u64,
-    /// Write transactions committed on the writer, as SQLite counts them (its commit hook):
+    /// Write transactions committed on the writer, as the database counts them (for SQLite, its
+    /// commit hook):
     /// explicit transactions and each autocommit write statement.
     pub commits: u64,
-    /// Transactions rolled back on the writer, as SQLite counts them (its rollback hook).
+    /// Transactions rolled back on the writer, as the database counts them (for SQLite, its
+    /// rollback hook).
     pub rollbacks: u64,
     /// Transactions begun through the pool that were rolled back behind their task's back
     /// (idle past the timeout, a statement cancelled, or a new `BEGIN` while open).

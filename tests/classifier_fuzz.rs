@@ -140,7 +140,7 @@ async fn the_classifier_never_panics_or_hangs() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
-    let options = sqlx_rw::RwPoolOptions::new().verdict_cache_bytes(1 << 20);
+    let options = sqlx_rw::SqliteRwPoolOptions::new().verdict_cache_bytes(1 << 20);
     let (_dir, pool) = common::file_pool_with(options).await;
     let mut rng = common::Rng::new(0xF022);
 

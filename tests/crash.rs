@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection};
-use sqlx_rw::{RwPoolOptions, SqliteRwPool};
+use sqlx_rw::{SqliteRwPool, SqliteRwPoolOptions};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{ChildStdout, Command};
 
@@ -304,7 +304,7 @@ fn id_kind(id: i64) -> IdKind {
 // Child side
 
 async fn write_until_killed(db: PathBuf, run: i64, sync: SqliteSynchronous) {
-    let pool = RwPoolOptions::new()
+    let pool = SqliteRwPoolOptions::new()
         .synchronous(sync)
         .connect_with(SqliteConnectOptions::new().filename(db))
         .await

@@ -35,7 +35,7 @@ fn documented(reason: Reason) -> Option<&'static str> {
         Reason::Maintenance => "ATTACH/DETACH change the writer connection's configuration",
         Reason::ConnectionState => "last_insert_rowid()/changes() must read the writer",
         Reason::TempObject => "TEMP objects exist on the writer connection only",
-        Reason::WritePragma | Reason::SessionSetting | Reason::Refused => {
+        Reason::WriterSetting | Reason::SessionSetting | Reason::Refused => {
             "pragmas that act, or read or set per-connection state, stay on the writer"
         }
         Reason::Unparseable | Reason::TooLarge => "not parsed and not provable by the scan",
@@ -211,7 +211,7 @@ fn reason_name(reason: Reason) -> &'static str {
         Reason::Maintenance => "ATTACH/DETACH",
         Reason::ConnectionState => "connection state",
         Reason::TempObject => "TEMP object",
-        Reason::WritePragma => "pragma kept on the writer",
+        Reason::WriterSetting => "pragma kept on the writer",
         Reason::SessionSetting => "per-connection pragma, spread to every connection",
         Reason::Refused => "pragma refused (locking_mode)",
         Reason::Unparseable => "unparseable",

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::Connection;
-use sqlx_rw::{RwErrorKind, RwPoolOptions, SqliteRwPool};
+use sqlx_rw::{RwErrorKind, SqliteRwPool, SqliteRwPoolOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lock_held_by_another_process_past_busy_timeout_is_named_as_such() {
-    let options = RwPoolOptions::new().busy_timeout(Duration::from_millis(100));
+    let options = SqliteRwPoolOptions::new().busy_timeout(Duration::from_millis(100));
     let (dir, pool) = common::file_pool_with(options).await;
     sqlx::query("CREATE TABLE t (x INTEGER)")
         .execute(&pool)

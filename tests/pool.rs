@@ -434,7 +434,8 @@ async fn locking_mode_is_refused_and_write_pragmas_apply_to_every_write() {
 
     // The options builder sets a per-connection pragma on every connection, readers included.
     let (_dir2, pool2) =
-        common::file_pool_with(sqlx_rw::RwPoolOptions::new().pragma("cache_size", "-4321")).await;
+        common::file_pool_with(sqlx_rw::SqliteRwPoolOptions::new().pragma("cache_size", "-4321"))
+            .await;
     let on_writer: i64 = {
         let mut conn = pool2.acquire().await.unwrap();
         sqlx::query_scalar("PRAGMA cache_size")

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, Row, SqliteConnection};
-use sqlx_rw::{RwPoolOptions, SqliteRwPool};
+use sqlx_rw::{SqliteRwPool, SqliteRwPoolOptions};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
@@ -579,7 +579,7 @@ async fn checkpoint(conn: &mut SqliteConnection, mode: &str) -> sqlx::Result<boo
 // Shared helpers
 
 async fn open_pool(db: &Path) -> SqliteRwPool {
-    RwPoolOptions::new()
+    SqliteRwPoolOptions::new()
         .busy_timeout(BUSY_TIMEOUT)
         .connect_with(SqliteConnectOptions::new().filename(db))
         .await

@@ -247,7 +247,7 @@ async fn savepoint_outside_a_transaction_starts_one_and_release_ends_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_raw_transaction_is_rolled_back_and_its_task_told() {
     let options =
-        sqlx_rw::RwPoolOptions::new().idle_transaction_timeout(Duration::from_millis(200));
+        sqlx_rw::SqliteRwPoolOptions::new().idle_transaction_timeout(Duration::from_millis(200));
     let (_dir, pool) = common::file_pool_with(options).await;
     schema(&pool).await;
 
@@ -387,7 +387,7 @@ async fn begin_while_a_stale_transaction_is_open_rolls_it_back_and_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_that_panics_inside_a_raw_transaction_releases_the_writer() {
     let options =
-        sqlx_rw::RwPoolOptions::new().idle_transaction_timeout(Duration::from_millis(200));
+        sqlx_rw::SqliteRwPoolOptions::new().idle_transaction_timeout(Duration::from_millis(200));
     let (_dir, pool) = common::file_pool_with(options).await;
     schema(&pool).await;
 

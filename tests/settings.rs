@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::sqlite::{SqliteAutoVacuum, SqliteConnectOptions, SqliteConnection};
 use sqlx::Row;
-use sqlx_rw::{RwPoolOptions, SqliteRwPool};
+use sqlx_rw::{SqliteRwPool, SqliteRwPoolOptions};
 
 async fn pragma_on(conn: &mut SqliteConnection, name: &str) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}")))
@@ -35,7 +35,7 @@ async fn pragma_everywhere(pool: &SqliteRwPool, name: &str, readers: usize) -> V
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_per_connection_pragma_sent_through_the_pool_reaches_every_connection() {
-    let (_dir, pool) = common::file_pool_with(RwPoolOptions::new().readers(6)).await;
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(6)).await;
     sqlx::query("CREATE TABLE t (x INTEGER)")
         .execute(&pool)
         .await
@@ -72,7 +72,7 @@ async fn a_per_connection_pragma_sent_through_the_pool_reaches_every_connection(
 /// apalis-sql's `SqliteStorage::setup`, statement for statement, through the pool.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_librarys_setup_pragmas_run_through_the_pool() {
-    let (_dir, pool) = common::file_pool_with(RwPoolOptions::new().readers(2)).await;
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(2)).await;
     for sql in [
         "PRAGMA journal_mode = 'WAL';",
         "PRAGMA temp_store = 2;",
@@ -88,7 +88,7 @@ async fn a_librarys_setup_pragmas_run_through_the_pool() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_setting_in_a_batch_or_call_form_reaches_readers_too() {
-    let (_dir, pool) = common::file_pool_with(RwPoolOptions::new().readers(2)).await;
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(2)).await;
     sqlx::raw_sql(
         "CREATE TABLE t (x INTEGER); PRAGMA main.cache_size(-777); PRAGMA case_sensitive_like = 1",
     )
@@ -112,7 +112,7 @@ async fn readers_still_open_after_a_vacuum_changes_auto_vacuum() {
     let options = SqliteConnectOptions::new()
         .filename(dir.path().join("av.db"))
         .auto_vacuum(SqliteAutoVacuum::Incremental);
-    let pool = RwPoolOptions::new()
+    let pool = SqliteRwPoolOptions::new()
         .readers(2)
         .max_lifetime(Duration::from_millis(100))
         .connect_with(options)
@@ -157,7 +157,7 @@ async fn a_reader_that_cannot_open_falls_back_to_the_writer() {
     let options = SqliteConnectOptions::new()
         .filename(dir.path().join("fallback.db"))
         .pragma("user_version", "7");
-    let pool = RwPoolOptions::new()
+    let pool = SqliteRwPoolOptions::new()
         .readers(2)
         .connect_with(options)
         .await
@@ -224,7 +224,7 @@ async fn the_callers_collation_and_vfs_reach_the_readers() {
         .filename(dir.path().join("vfs.db"))
         .vfs(test_vfs())
         .collation("reversed", |a: &str, b: &str| b.cmp(a));
-    let pool = RwPoolOptions::new()
+    let pool = SqliteRwPoolOptions::new()
         .readers(2)
         .connect_with(options)
         .await
@@ -289,7 +289,7 @@ async fn a_down_migration_leaving_wal_works_on_an_acquired_connection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaving_wal_through_the_pool_pauses_readers_and_returning_resumes_them() {
-    let (_dir, pool) = common::file_pool_with(RwPoolOptions::new().readers(3)).await;
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(3)).await;
     sqlx::raw_sql("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
         .execute(&pool)
         .await
@@ -353,7 +353,7 @@ async fn leaving_wal_through_the_pool_pauses_readers_and_returning_resumes_them(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaving_wal_on_an_acquired_connection_while_readers_are_open_fails_at_once() {
-    let (_dir, pool) = common::file_pool_with(RwPoolOptions::new().readers(2)).await;
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(2)).await;
     sqlx::query("CREATE TABLE t (x INTEGER)")
         .execute(&pool)
         .await

@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Executor, Sqlite};
-use sqlx_rw::{RwPoolOptions, SqliteRwPool};
+use sqlx_rw::{RwPoolOptions, SqliteRwPool, SqliteRwPoolOptions};
 
 #[test]
 fn options_are_clone_and_debug() {
-    let options: RwPoolOptions<Sqlite> = RwPoolOptions::new()
+    let options: RwPoolOptions<Sqlite> = SqliteRwPoolOptions::new()
         .max_connections(3)
         .min_connections(1)
         .idle_timeout(Duration::from_secs(5))
@@ -31,7 +31,7 @@ fn options_are_clone_and_debug() {
 async fn after_connect_runs_on_every_connection_writer_and_readers() {
     let opened = Arc::new(AtomicU64::new(0));
     let counter = opened.clone();
-    let (_dir, pool) = common::file_pool_with(RwPoolOptions::new().readers(3).after_connect(
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(3).after_connect(
         move |conn: &mut sqlx::SqliteConnection, _meta| {
             counter.fetch_add(1, Ordering::SeqCst);
             Box::pin(async move {
@@ -62,7 +62,7 @@ async fn before_acquire_and_after_release_run_on_readers_for_every_read() {
     let (acquired, released) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let (a, r) = (acquired.clone(), released.clone());
     let (_dir, pool) = common::file_pool_with(
-        RwPoolOptions::new()
+        SqliteRwPoolOptions::new()
             .readers(1)
             .before_acquire(move |_, _| {
                 a.fetch_add(1, Ordering::SeqCst);
@@ -175,7 +175,7 @@ async fn close_event_fires_when_the_pool_closes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sizes_options_and_connect_options_answer_as_documented() {
-    let (_dir, pool) = common::file_pool_with(RwPoolOptions::new().readers(3)).await;
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(3)).await;
     assert_eq!(pool.options().get_max_connections(), 3);
     assert_eq!(pool.size(), 1, "the writer, opened at connect");
     let held = (

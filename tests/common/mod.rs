@@ -2,15 +2,15 @@
 #![allow(dead_code)]
 
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx_rw::{RwPoolOptions, SqliteRwPool};
+use sqlx_rw::{SqliteRwPool, SqliteRwPoolOptions};
 use tempfile::TempDir;
 
 /// A fresh `RwPool` on a new file in a temp directory (kept alive by the returned guard).
 pub async fn file_pool() -> (TempDir, SqliteRwPool) {
-    file_pool_with(RwPoolOptions::new()).await
+    file_pool_with(SqliteRwPoolOptions::new()).await
 }
 
-pub async fn file_pool_with(options: RwPoolOptions) -> (TempDir, SqliteRwPool) {
+pub async fn file_pool_with(options: SqliteRwPoolOptions) -> (TempDir, SqliteRwPool) {
     let dir = tempfile::tempdir().expect("temp dir");
     let pool = options
         .connect_with(SqliteConnectOptions::new().filename(dir.path().join("test.db")))

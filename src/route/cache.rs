@@ -12,7 +12,8 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use crate::classify::{without_comments, Verdict};
+use crate::route::classify::Verdict;
+use crate::route::scan::without_comments;
 
 const SHARDS: usize = 16;
 /// Map entry overhead beyond the key's bytes (key pointer and length, verdict, hash slot).

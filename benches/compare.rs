@@ -33,13 +33,22 @@
 //! Run it with:
 //!
 //! ```text
-//! cargo run --release --example bench
-//! cargo run --release --example bench -- --only 1 --seconds 5 --reps 5 --tasks 16
+//! cargo bench --bench compare
+//! cargo bench --bench compare -- --only 1 --seconds 5 --reps 5 --tasks 16
+//! cargo bench --bench compare -- --help
 //! ```
 //!
 //! The default run takes under two minutes (about 100 s on 2 cores). Workload 5 runs for half
 //! of `--seconds` per run, because it has three task counts to get through. `--stats` adds
 //! the RwPool's own counters (writer wait and hold times) after each workload.
+//!
+//! It is a `harness = false` bench target, so `cargo test` does not build it. The counter
+//! schema and the read-modify-write transaction come from `examples/shared/workloads.rs`,
+//! shared with the contention demo and `tests/contention.rs`: the test asserts that rwpool
+//! loses no update on the very transaction measured here.
+
+#[path = "../examples/shared/workloads.rs"]
+mod workloads;
 
 use std::error::Error;
 use std::future::Future;
@@ -55,7 +64,7 @@ use sqlx::{Executor, Sqlite, Transaction};
 use sqlx_rw::{RwPoolOptions, SqliteRwPool, Stats};
 
 const USAGE: &str = "\
-usage: cargo run --release --example bench -- [--seconds S] [--reps N] [--tasks N] [--only W]
+usage: cargo bench --bench compare -- [--seconds S] [--reps N] [--tasks N] [--only W]
 
   --seconds S   length of each measured run, fractions allowed (default 2; workload 5 uses S/2)
   --reps N      repetitions of the plain/split/rwpool alternation; medians are reported
@@ -109,6 +118,8 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--only" => args.only = Some(parse_value(&flag, it.next(), |w| (1..=5).contains(w))?),
             "--no-ping" => args.ping = false,
             "--stats" => args.stats = true,
+            // `cargo bench` appends `--bench` to a `harness = false` target's arguments.
+            "--bench" => {}
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -211,7 +222,7 @@ impl Pool {
                 Pool::Split { reader, writer }
             }
             Config::Rw => Pool::Rw(
-                RwPoolOptions::new()
+                RwPoolOptions::<Sqlite>::new()
                     .readers(READERS)
                     .connect_with(options)
                     .await?,
@@ -236,16 +247,7 @@ impl Pool {
     /// Read the counter, then write it back plus one: safe only if the transaction really is
     /// serialised against the other writers.
     async fn rmw(&self) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin().await?;
-        let n: i64 = sqlx::query_scalar("SELECT n FROM counter WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE counter SET n = ? WHERE id = 1")
-            .bind(n + 1)
-            .execute(&mut *tx)
-            .await?;
-        // On error `tx` is dropped and rolled back: only `Ok` counts as a committed increment.
-        tx.commit().await
+        workloads::read_modify_write(self.begin().await?).await
     }
 
     /// Each configuration's natural way to begin a write transaction.
@@ -254,6 +256,14 @@ impl Pool {
             Pool::Plain(p) => p.begin().await,
             Pool::Split { writer, .. } => writer.begin_with("BEGIN IMMEDIATE").await,
             Pool::Rw(p) => p.begin().await,
+        }
+    }
+
+    /// The `counter` table with its one row, on the write path.
+    async fn create_counter(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Pool::Plain(p) | Pool::Split { writer: p, .. } => workloads::create_counter(p).await,
+            Pool::Rw(p) => workloads::create_counter(p).await,
         }
     }
 
@@ -279,12 +289,9 @@ impl Pool {
     }
 
     async fn counter(&self) -> Result<i64, sqlx::Error> {
-        let sql = "SELECT n FROM counter WHERE id = 1";
         match self {
-            Pool::Plain(p) | Pool::Split { reader: p, .. } => {
-                sqlx::query_scalar(sql).fetch_one(p).await
-            }
-            Pool::Rw(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+            Pool::Plain(p) | Pool::Split { reader: p, .. } => workloads::read_counter(p).await,
+            Pool::Rw(p) => workloads::read_counter(p).await,
         }
     }
 
@@ -579,10 +586,7 @@ struct Run {
 async fn run_once(config: Config, case: &Case, ping: bool) -> Result<Run, Box<dyn Error>> {
     let dir = tempfile::tempdir()?;
     let pool = Pool::connect(config, &dir.path().join("bench.db"), ping).await?;
-    pool.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
-        .await?;
-    pool.execute("INSERT INTO counter (id, n) VALUES (1, 0)")
-        .await?;
+    pool.create_counter().await?;
     pool.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)")
         .await?;
     let rows = case.workload.prefill_rows();

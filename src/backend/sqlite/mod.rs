@@ -4,15 +4,18 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use futures_core::future::BoxFuture;
-use sqlparser::dialect::SQLiteDialect;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous,
 };
 use sqlx::{Connection, Error, SqlStr, Sqlite};
 
 use crate::activity::Activity;
-use crate::backend::Backend;
-use crate::classify::{Grammar, PragmaAccess};
+use crate::backend::{Backend, ErrorClass, WriterGuard};
+use crate::route::Grammar;
+
+mod file;
+mod grammar;
+pub(crate) mod options;
 
 /// How writer transactions begin: `pool.begin()` and a plain `BEGIN` sent through the pool.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -95,13 +98,7 @@ impl Backend for Sqlite {
     }
 
     fn grammar() -> &'static Grammar {
-        static GRAMMAR: Grammar = Grammar {
-            dialect: &SQLiteDialect {},
-            pragma: pragma_access,
-            connection_function: is_connection_function,
-            count_parameters: true,
-        };
-        &GRAMMAR
+        &grammar::GRAMMAR
     }
 
     fn writer_options(
@@ -145,10 +142,6 @@ impl Backend for Sqlite {
         )
     }
 
-    fn session_settings(sql: &str) -> Vec<(String, String)> {
-        crate::classify::pragma_assignments(sql, Self::grammar(), PragmaAccess::PerConnection)
-    }
-
     fn with_session_setting(
         options: SqliteConnectOptions,
         name: &str,
@@ -177,12 +170,13 @@ impl Backend for Sqlite {
         }
     }
 
-    fn file_identity(options: &SqliteConnectOptions) -> Option<crate::backend::FileProbe> {
+    fn writer_guard(options: &SqliteConnectOptions) -> Option<Box<dyn WriterGuard>> {
         if is_in_memory(options) {
             return None;
         }
-        let path = options.get_filename().to_path_buf();
-        Some(Box::new(move || file_id(&path)))
+        Some(Box::new(file::FileWatch::new(
+            options.get_filename().to_path_buf(),
+        )))
     }
 
     fn in_transaction(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<bool, Error>> {
@@ -247,14 +241,24 @@ impl Backend for Sqlite {
         Box::pin(async move { conn.execute("ROLLBACK").await.map(|_| ()) })
     }
 
-    fn is_read_only_refusal(err: &Error) -> bool {
+    fn classify_error(err: &Error) -> ErrorClass {
+        const SQLITE_BUSY: i32 = 5;
         const SQLITE_READONLY: i32 = 8;
-        primary_code(err) == Some(SQLITE_READONLY)
+        match primary_code(err) {
+            Some(SQLITE_READONLY) => ErrorClass::ReadOnlyRefusal,
+            Some(SQLITE_BUSY) => ErrorClass::Busy,
+            _ => ErrorClass::Other,
+        }
     }
 
-    fn is_locked_elsewhere(err: &Error) -> bool {
-        const SQLITE_BUSY: i32 = 5;
-        primary_code(err) == Some(SQLITE_BUSY)
+    fn busy_message(err: &Error) -> String {
+        format!(
+            "another process held the database's write lock longer than busy_timeout allows \
+             (this pool's own writers never contend for it: they queue). Look for another \
+             program writing the same file (a second server, a migration tool, a backup, a \
+             sqlite3 shell with an open transaction), or raise RwPoolOptions::busy_timeout. \
+             SQLite said: {err}"
+        )
     }
 
     fn clone_arguments(arguments: &SqliteArguments) -> SqliteArguments {
@@ -280,18 +284,6 @@ unsafe extern "C" fn on_trace(
     0
 }
 
-#[cfg(unix)]
-fn file_id(path: &std::path::Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn file_id(path: &std::path::Path) -> Option<(u64, u64)> {
-    // No inode to compare: only a deleted file is noticed.
-    std::fs::metadata(path).ok().map(|_| (0, 0))
-}
-
 /// The primary result code (the low byte of the extended code) of a SQLite error.
 fn primary_code(err: &Error) -> Option<i32> {
     err.as_database_error()
@@ -301,60 +293,48 @@ fn primary_code(err: &Error) -> Option<i32> {
         .map(|code| code & 0xff)
 }
 
-/// Every pragma SQLite documents, by how it may be routed (from
-/// <https://www.sqlite.org/pragma.html>). Unknown names (SQLCipher's, future ones) go to the
-/// writer in every form.
-fn pragma_access(name: &str) -> PragmaAccess {
-    match name {
-        // Report on the schema or the file, in every form; `(arg)` names what to report on.
-        "table_info" | "table_xinfo" | "table_list" | "index_info" | "index_xinfo"
-        | "index_list" | "foreign_key_list" | "foreign_key_check" | "integrity_check"
-        | "quick_check" | "collation_list" | "database_list" | "function_list" | "module_list"
-        | "pragma_list" | "compile_options" | "freelist_count" | "page_count" => {
-            PragmaAccess::Report
-        }
-        // Database-wide values stored in the file: any connection reads the same value.
-        // (Not journal_mode: SQLite's sqlite3_stmt_readonly calls even its query form a write,
-        // since querying may change the mode; tests/differential.rs holds us to that.)
-        "application_id" | "user_version" | "schema_version" | "page_size" | "encoding"
-        | "auto_vacuum" => PragmaAccess::Value,
-        // Per-connection settings that change what reads do or cost: setting one through the
-        // pool would leave every reader as it was.
-        "cache_size"
-        | "cache_spill"
-        | "mmap_size"
-        | "temp_store"
-        | "temp_store_directory"
-        | "busy_timeout"
-        | "query_only"
-        | "read_uncommitted"
-        | "case_sensitive_like"
-        | "reverse_unordered_selects"
-        | "automatic_index"
-        | "threads"
-        | "soft_heap_limit"
-        | "hard_heap_limit"
-        | "short_column_names"
-        | "full_column_names"
-        | "count_changes"
-        | "empty_result_callbacks"
-        | "trusted_schema"
-        | "data_version"
-        | "legacy_file_format"
-        | "data_store_directory" => PragmaAccess::PerConnection,
-        "journal_mode" => PragmaAccess::JournalMode,
-        // EXCLUSIVE on every connection would have each lock the others out, and on the
-        // writer alone it locks the readers out at its next write.
-        "locking_mode" => PragmaAccess::Refused,
-        // Everything else either acts on the database (optimize, wal_checkpoint,
-        // incremental_vacuum, shrink_memory) or changes how writes behave (foreign_keys,
-        // synchronous, recursive_triggers, …): the writer, where all writes run.
-        _ => PragmaAccess::Writer,
-    }
-}
+#[cfg(test)]
+mod tests {
+    use crate::route::classify::Verdict;
+    use crate::route::{Reason, Route};
+    use crate::SqliteRwPool;
 
-fn is_connection_function(name: &str) -> bool {
-    ["last_insert_rowid", "changes", "total_changes"]
-        .iter()
-        .any(|f| name.eq_ignore_ascii_case(f))
+    /// A classifier bug is simulated by planting a reader verdict for a write: the reader
+    /// refuses it (`SQLITE_READONLY`), the pool runs it on the writer, counts the heal, and
+    /// routes it straight to the writer from then on.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_misrouted_to_a_reader_is_healed_on_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = SqliteRwPool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("heal.db")),
+        )
+        .await
+        .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let insert = "INSERT INTO t VALUES (?) RETURNING x";
+        let wrong = Verdict::reader(Reason::Query);
+        pool.0.cache.overwrite(insert, wrong);
+
+        let x: i64 = sqlx::query_scalar(insert)
+            .bind(41)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(x, 41, "ran once, on the writer, with its arguments");
+        assert_eq!(pool.stats().healed, 1);
+        assert_eq!(pool.route_of(insert), Route::writer(Reason::Healed));
+
+        // The stream path heals too, and nothing ran twice.
+        pool.0.cache.overwrite(insert, wrong);
+        sqlx::query(insert).bind(42).execute(&pool).await.unwrap();
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT x FROM t ORDER BY x")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, [41, 42]);
+        assert_eq!(pool.stats().healed, 2);
+    }
 }

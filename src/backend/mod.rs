@@ -9,10 +9,48 @@ use futures_core::future::BoxFuture;
 use sqlx::{Connection, Database, Error, SqlStr};
 
 use crate::activity::Activity;
-use crate::classify::Grammar;
 
-/// Reads the current identity of a database file: `None` if it does not exist.
-pub type FileProbe = Box<dyn Fn() -> Option<(u64, u64)> + Send + Sync>;
+pub(crate) mod sqlite;
+use crate::route::Grammar;
+
+/// What an error means for the pool, as the backend reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// A reader refused to write: nothing was written, so the statement may run again on the
+    /// writer.
+    ReadOnlyRefusal,
+    /// The statement failed before it did anything, for a reason of that connection (it broke,
+    /// its server is recovering): it may run again elsewhere.
+    RetryElsewhere,
+    /// The database was locked past the backend's own wait. Through the pool the writer's
+    /// lock is only ever contended by something outside this pool: its own writers queue, and
+    /// its readers are closed before the one statement that needs them gone.
+    Busy,
+    /// Anything else: the caller's to handle.
+    Other,
+}
+
+/// A check the writer runs around its statements, for conditions the database does not
+/// report itself. Each call is cheap (for SQLite's file watch, one `stat`).
+pub trait WriterGuard: Send + Sync {
+    /// The writer has opened its connection.
+    fn opened(&self);
+
+    /// Before a caller waits for the writer: `Err` to fail it fast (the writer cannot be used
+    /// now).
+    fn before_turn(&self) -> Result<(), Error>;
+
+    /// `true` once if the writer's connection must be closed and opened anew before its next
+    /// use (the thing it was bound to is gone and back).
+    fn take_reopen(&self) -> bool;
+
+    /// `false` while the writer must not be lent out without waiting (`try_acquire`).
+    fn is_usable(&self) -> bool;
+
+    /// After a statement ran on the writer: `Err` if what it did is lost.
+    fn after_statement(&self) -> Result<(), Error>;
+}
 
 /// The connect options type of `DB`.
 pub type ConnectOptionsOf<DB> = <<DB as Database>::Connection as Connection>::Options;
@@ -35,7 +73,7 @@ pub trait Backend: Database + Sized {
     ) -> ConnectOptionsOf<Self>;
 
     /// Options for reader connections, or `None` when the database can only be reached through
-    /// one connection (an in-memory SQLite database): then every statement uses the writer.
+    /// one connection (for SQLite, an in-memory database): then every statement uses the writer.
     fn reader_options(
         settings: &Self::Settings,
         base: &ConnectOptionsOf<Self>,
@@ -44,10 +82,9 @@ pub trait Backend: Database + Sized {
     /// The statement that begins a writer transaction, or `None` for the driver's default.
     fn begin_statement(settings: &Self::Settings) -> Option<SqlStr>;
 
-    /// A probe for the identity of the file the database lives in (for SQLite on Unix: device
-    /// and inode), so the pool can notice the file being deleted or replaced under it, which
-    /// SQLite itself does not report. `None` when there is no file to watch.
-    fn file_identity(options: &ConnectOptionsOf<Self>) -> Option<FileProbe>;
+    /// A check the writer runs around its statements for what the database itself does not
+    /// report (for SQLite: its file deleted or replaced under a running pool), if any.
+    fn writer_guard(options: &ConnectOptionsOf<Self>) -> Option<Box<dyn WriterGuard>>;
 
     /// Whether `conn` is inside a transaction now, after every command sent on it before this
     /// call has run, even if an earlier call of this was cancelled half-way.
@@ -73,21 +110,15 @@ pub trait Backend: Database + Sized {
     /// Roll back whatever transaction `conn` is in.
     fn rollback(conn: &mut Self::Connection) -> BoxFuture<'_, Result<(), Error>>;
 
-    /// `true` if `err` is a reader refusing to write, so the statement wrote nothing and may be
-    /// run again on the writer.
-    fn is_read_only_refusal(err: &Error) -> bool;
+    /// What `err` means for the pool: see [`ErrorClass`].
+    fn classify_error(err: &Error) -> ErrorClass;
 
-    /// `true` if `err` says the database was locked by another connection (SQLite's
-    /// `SQLITE_BUSY` family). On the writer that can only be another process: this pool's own
-    /// writers queue.
-    fn is_locked_elsewhere(err: &Error) -> bool;
+    /// The message for a [`ErrorClass::Busy`] error on the writer, which (through the pool)
+    /// only another program can cause: what to look for and which setting bounds the wait.
+    fn busy_message(err: &Error) -> String;
 
-    /// The per-connection settings `sql` assigns, as `(name, value)`, for a statement the
-    /// classifier marked as setting them (for SQLite: `PRAGMA cache_size = 64000`).
-    fn session_settings(sql: &str) -> Vec<(String, String)>;
-
-    /// `options` with the setting `name = value` added, so connections opened from them have
-    /// it.
+    /// `options` with the per-connection setting `name = value` added, so connections opened
+    /// from them have it.
     fn with_session_setting(
         options: ConnectOptionsOf<Self>,
         name: &str,

@@ -5,7 +5,7 @@
 //! `Transaction<'static, DB>` and `acquire()` a standard `PoolConnection`. Between our own uses
 //! it stays checked out and parked in `slot`, behind a `tokio::sync::Mutex` (a FIFO queue):
 //! returning it to sqlx's pool after every autocommit write would cost a spawned task and a
-//! ping, two extra trips to SQLite's worker thread for one statement. When a caller takes the
+//! ping, two extra round trips (for SQLite, to the connection's worker thread) for one statement. When a caller takes the
 //! connection away (a `Transaction`, an acquired connection, a pinned transaction that ends) it
 //! goes back to sqlx's pool, and the next turn-holder waits on that pool's own fair queue;
 //! everyone behind it waits on the mutex, so arrival order is kept throughout.
@@ -24,7 +24,7 @@ use sqlx::{Error, Pool};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::activity::{self, Activity};
-use crate::backend::{Backend, ConnectOptionsOf};
+use crate::backend::{Backend, ConnectOptionsOf, WriterGuard};
 use crate::error::{pool_error, RwErrorKind};
 use crate::owner::Owner;
 use crate::stats::{bump, Counters};
@@ -52,7 +52,7 @@ pub(crate) struct Writer<DB: Backend> {
     abandoned: SyncMutex<HashMap<Owner, (Instant, Abandon)>>,
     abandoned_count: AtomicUsize,
     handoff: Arc<Handoff>,
-    file: Option<FileWatch>,
+    guard: Option<Box<dyn WriterGuard>>,
     slow_wait: Duration,
     acquire_timeout: Duration,
     idle_timeout: Duration,
@@ -165,15 +165,6 @@ pub(crate) struct PinnedUse<DB: Backend> {
     writer: Weak<Writer<DB>>,
 }
 
-fn file_moved_error() -> Error {
-    pool_error(
-        RwErrorKind::DatabaseFileMoved,
-        "the database file was deleted or replaced while the pool was running: SQLite went on \
-         writing to the old, unlinked file, so this write is lost. Writes fail until a database \
-         file is back at the path (restore it), then the writer reopens it",
-    )
-}
-
 fn lock<T>(mutex: &SyncMutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
@@ -197,7 +188,7 @@ impl<DB: Backend> Writer<DB> {
         } = settings;
         let user_connect = hooks.after_connect.clone();
         let user_release = hooks.after_release.clone();
-        let file = DB::file_identity(&options);
+        let guard = DB::writer_guard(&options);
         let handoff = Arc::new(Handoff {
             holder: SyncMutex::new(None),
             turn_owner: SyncMutex::new(None),
@@ -270,13 +261,7 @@ impl<DB: Backend> Writer<DB> {
             abandoned: SyncMutex::default(),
             abandoned_count: AtomicUsize::new(0),
             handoff,
-            file: file.map(|probe| FileWatch {
-                // Recorded when the writer first opens the file (the pool opens lazily).
-                opened: SyncMutex::new(None),
-                probe,
-                moved: AtomicBool::new(false),
-                reopen: AtomicBool::new(false),
-            }),
+            guard,
             slow_wait,
             acquire_timeout,
             idle_timeout,
@@ -313,7 +298,9 @@ impl<DB: Backend> Writer<DB> {
         if self.is_closed() {
             return Err(Error::PoolClosed);
         }
-        self.check_file_restored()?;
+        if let Some(guard) = &self.guard {
+            guard.before_turn()?;
+        }
         let started = Instant::now();
         let queued = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
         self.handoff
@@ -326,20 +313,15 @@ impl<DB: Backend> Writer<DB> {
             if self.is_closed() {
                 return Err(Error::PoolClosed);
             }
-            if let Some(file) = self
-                .file
-                .as_ref()
-                .filter(|f| f.reopen.load(Ordering::Acquire))
-            {
+            if self.guard.as_ref().is_some_and(|g| g.take_reopen()) {
                 // Whichever way the connection comes back (parked here or through sqlx's pool),
-                // it is bound to the old file: close it, then open the path anew.
+                // it is bound to what is gone: close it, then open anew.
                 if guard.is_none() {
                     *guard = Some(self.pool.acquire().await?);
                 }
                 if let Some(mut stale) = guard.take() {
                     stale.close_on_drop();
                 }
-                file.reopen.store(false, Ordering::Release);
             }
             self.fill(&mut guard).await?;
             Ok(Turn {
@@ -406,12 +388,8 @@ impl<DB: Backend> Writer<DB> {
             return Ok(());
         }
         *slot = Some(self.pool.acquire().await?);
-        // The file exists once the writer has opened it: remember which file it is.
-        if let Some(file) = &self.file {
-            let mut opened = lock(&file.opened);
-            if opened.is_none() {
-                *opened = (file.probe)();
-            }
+        if let Some(guard) = &self.guard {
+            guard.opened();
         }
         Ok(())
     }
@@ -441,46 +419,12 @@ impl<DB: Backend> Writer<DB> {
         None
     }
 
-    /// After a statement ran on the writer: `Err` if the database file was deleted or
-    /// replaced, in which case what it wrote went to the old file and is lost. One `stat`.
-    pub(crate) fn check_file(&self) -> Result<(), Error> {
-        let Some(file) = &self.file else {
-            return Ok(());
-        };
-        let opened = *lock(&file.opened);
-        let now = (file.probe)();
-        // Not recorded yet: the writer was only reached through the `writer()` escape hatch.
-        if opened.is_none() || (now.is_some() && now == opened) {
-            return Ok(());
-        }
-        if !file.moved.swap(true, Ordering::AcqRel) {
-            tracing::error!(
-                target: "sqlx_rw",
-                "the database file was deleted or replaced under the running pool; writes fail \
-                 until a database file is back at its path"
-            );
-        }
-        Err(file_moved_error())
-    }
-
-    /// While the file is missing, fail fast rather than let a reconnect create an empty
-    /// database; once a file is back at the path, accept it and go on.
-    fn check_file_restored(&self) -> Result<(), Error> {
-        let Some(file) = &self.file else {
-            return Ok(());
-        };
-        if !file.moved.load(Ordering::Acquire) {
-            return Ok(());
-        }
-        match (file.probe)() {
-            None => Err(file_moved_error()),
-            Some(now) => {
-                *lock(&file.opened) = Some(now);
-                file.reopen.store(true, Ordering::Release);
-                file.moved.store(false, Ordering::Release);
-                tracing::warn!(target: "sqlx_rw", "a database file is back at its path; reopening the writer");
-                Ok(())
-            }
+    /// After a statement ran on the writer: `Err` if what it did is lost (for SQLite, its
+    /// file was deleted or replaced).
+    pub(crate) fn check_after(&self) -> Result<(), Error> {
+        match &self.guard {
+            Some(guard) => guard.after_statement(),
+            None => Ok(()),
         }
     }
 
@@ -679,7 +623,7 @@ impl<DB: Backend> Writer<DB> {
     /// back to sqlx's pool, where the next writer in the queue picks it up.
     pub(crate) fn unpin(&self, mut used: PinnedUse<DB>) {
         self.forget_pin(used.owner, &used.pin);
-        // Clean: the caller saw the transaction end (or asked SQLite).
+        // Clean: the caller saw the transaction end (or asked the connection).
         drop(used.guard.take());
     }
 
@@ -792,11 +736,7 @@ impl<DB: Backend> Writer<DB> {
     /// The writer for a caller that will not wait: if it is free right now (parked, or idle in
     /// sqlx's pool), handed out as by [`hand_out`](Self::hand_out) for arbitrary use.
     pub(crate) fn try_hand_out(&self, owner: Owner) -> Option<PoolConnection<DB>> {
-        if self.is_closed()
-            || self.file.as_ref().is_some_and(|f| {
-                f.moved.load(Ordering::Acquire) || f.reopen.load(Ordering::Acquire)
-            })
-        {
+        if self.is_closed() || self.guard.as_ref().is_some_and(|g| !g.is_usable()) {
             return None;
         }
         let mut guard = Arc::clone(&self.slot).try_lock_owned().ok()?;
@@ -871,18 +811,6 @@ impl<DB: Backend> Drop for Turn<DB> {
             drop(self.guard.take());
         }
     }
-}
-
-/// The database file the writer opened, watched because SQLite does not notice it being
-/// deleted or replaced: in WAL mode it goes on writing to the unlinked file, and every write
-/// from then on is lost when the pool closes.
-struct FileWatch {
-    probe: crate::backend::FileProbe,
-    opened: SyncMutex<Option<(u64, u64)>>,
-    moved: AtomicBool,
-    /// A file is back at the path: the parked connection, bound to the old file, must be
-    /// replaced by one that opens the path anew.
-    reopen: AtomicBool,
 }
 
 /// The writer's timing settings, from `RwPoolOptions`.
