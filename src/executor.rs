@@ -1,201 +1,15 @@
-//! `Executor` and `Acquire` for `&RwPool`: how `sqlx::query(..).fetch_all(&pool)` and friends
-//! reach the right connection.
-//!
-//! sqlx's `Execute::sql` consumes the query, so each call first moves the SQL, arguments and
-//! persistence flag out into a [`Routed`] carrier, classifies the SQL, and hands the carrier to
-//! the chosen connection. The caller's SQL text and arguments are what run; only a plain
-//! `BEGIN` is replaced by the configured begin statement.
+//! `Executor` and `Acquire` for `&RwPool`: thin glue from sqlx's traits to the pool. A
+//! statement's whole trip (classify, lease, run, heal, settle) is in `statement/`.
 
 use either::Either;
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
-use futures_util::{Stream, StreamExt};
-use sqlx::error::BoxDynError;
 use sqlx::pool::PoolConnection;
-use sqlx::{Acquire, Arguments, Database, Error, Execute, Executor, SqlStr, Transaction};
-use std::task::{Context, Poll};
-use std::time::Instant;
-use tracing::{field, Instrument, Span};
+use sqlx::{Acquire, Error, Execute, Executor, SqlStr, Transaction};
 
-use crate::backend::{Backend, ErrorClass};
-use crate::owner::Owner;
-use crate::pool::{Lease, RwPool};
-use crate::route::classify::{Setting, Verdict};
-use crate::writer::park;
-
-/// A query taken apart: what actually runs on the chosen connection.
-struct Routed<DB: Database> {
-    sql: SqlStr,
-    arguments: Option<DB::Arguments>,
-    persistent: bool,
-}
-
-impl<DB: Database> Execute<'_, DB> for Routed<DB> {
-    fn sql(self) -> SqlStr {
-        self.sql
-    }
-
-    fn statement(&self) -> Option<&DB::Statement> {
-        // A prepared statement belongs to the connection that prepared it; the chosen
-        // connection prepares (and caches) its own from the SQL.
-        None
-    }
-
-    fn take_arguments(&mut self) -> Result<Option<DB::Arguments>, BoxDynError> {
-        Ok(self.arguments.take())
-    }
-
-    fn persistent(&self) -> bool {
-        self.persistent
-    }
-}
-
-/// The parts of a caller's query, taken before it is consumed.
-struct Parts<DB: Database> {
-    sql: SqlStr,
-    arguments: Option<DB::Arguments>,
-    persistent: bool,
-}
-
-impl<DB: Database> Parts<DB> {
-    fn take<'q, E: Execute<'q, DB>>(mut query: E) -> Result<Self, Error> {
-        let arguments = query.take_arguments().map_err(Error::Encode)?;
-        let persistent = query.persistent();
-        Ok(Parts {
-            sql: query.sql(),
-            arguments,
-            persistent,
-        })
-    }
-}
-
-const INVARIANT: &str = "sqlx-rw: the SQL is kept until the last attempt";
-
-/// One statement on its way through the pool: the steps the stream and the single-row paths
-/// share (classify, lease a connection, retry a refused write on the writer, settle the
-/// writer's state), so each path only runs the statement.
-struct Run<DB: Backend> {
-    pool: RwPool<DB>,
-    owner: Owner,
-    verdict: Verdict,
-    lease: Lease<DB>,
-    /// Kept while something may still need it (a retry on the writer, TEMP names to
-    /// register); otherwise the last attempt takes it, so owned SQL text is never copied.
-    sql: Option<SqlStr>,
-    arguments: Option<DB::Arguments>,
-    /// A copy of the arguments, for a retry on the writer if a reader refuses the statement.
-    spare: Option<DB::Arguments>,
-    persistent: bool,
-    span: Span,
-    ran: Instant,
-}
-
-impl<DB: Backend> Run<DB> {
-    async fn start(
-        pool: RwPool<DB>,
-        parts: Result<Parts<DB>, Error>,
-        span: Span,
-    ) -> Result<Self, Error> {
-        let Parts {
-            sql,
-            arguments,
-            persistent,
-        } = parts?;
-        let owner = Owner::current();
-        let started = Instant::now();
-        let verdict = pool.verdict(sql.as_str());
-        if verdict.is_rejected() {
-            return Err(pool.rejection(sql.as_str(), &verdict));
-        }
-        check_arguments(&verdict, &arguments)?;
-        pool.before_run(&verdict).await;
-        let lease = match pool.lease(&verdict, owner).await {
-            Ok(lease) => lease,
-            Err(error) => {
-                pool.did_not_run(&verdict);
-                return Err(error);
-            }
-        };
-        record_lease(&span, &verdict, &lease, started);
-        let spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
-        let sql = Some(pool.rewrite(sql, &verdict));
-        Ok(Run {
-            pool,
-            owner,
-            verdict,
-            lease,
-            sql,
-            arguments,
-            spare,
-            persistent,
-            span,
-            ran: Instant::now(),
-        })
-    }
-
-    /// The connection and the query for the next attempt, armed against cancellation.
-    fn attempt(&mut self) -> (&mut DB::Connection, Routed<DB>) {
-        self.pool.arm(&mut self.lease, &self.verdict);
-        // Only a reader's attempt can be retried, and only TEMP creation and settings need the
-        // text after.
-        let keep = self.lease.is_reader()
-            || self.verdict.creates_temp
-            || self.verdict.setting != Setting::None;
-        let sql = if keep {
-            self.sql.clone()
-        } else {
-            self.sql.take()
-        };
-        let routed = Routed {
-            sql: sql.expect(INVARIANT),
-            arguments: self.arguments.take(),
-            persistent: self.persistent,
-        };
-        (self.lease.conn(), routed)
-    }
-
-    /// After an attempt failed with `error` (having `yielded` results or not): if a reader
-    /// refused a write, which it could not have run, move to the writer and return `true`.
-    async fn retry_on_writer(&mut self, error: &Error, yielded: bool) -> Result<bool, Error> {
-        if !self.lease.is_reader()
-            || yielded
-            || DB::classify_error(error) != ErrorClass::ReadOnlyRefusal
-        {
-            return Ok(false);
-        }
-        self.pool.heal(self.sql.as_ref().expect(INVARIANT).as_str());
-        self.arguments = self.spare.take();
-        self.lease = self.pool.writer_lease(self.owner).await?;
-        self.span.record("route", "writer");
-        Ok(true)
-    }
-
-    /// The statement ran with `outcome`: settle the writer's transaction state, record the
-    /// time, and make an error clearer where the pool knows more than the database.
-    async fn finish<T>(self, outcome: Result<T, Error>) -> Result<T, Error> {
-        let Run {
-            pool,
-            owner,
-            verdict,
-            mut lease,
-            sql,
-            span,
-            ran,
-            ..
-        } = self;
-        let on_writer = !lease.is_reader();
-        if let (true, Some(sql)) = (on_writer && verdict.setting != Setting::None, &sql) {
-            pool.after_run(sql.as_str(), &verdict, lease.conn(), outcome.is_ok())
-                .await;
-        }
-        pool.finish(lease, &verdict, outcome.is_ok(), owner).await?;
-        span.record("exec_us", ran.elapsed().as_micros() as u64);
-        if let (true, Ok(_), Some(sql)) = (verdict.creates_temp, &outcome, &sql) {
-            pool.register_temps(sql.as_str());
-        }
-        outcome.map_err(|e| if on_writer { pool.explain(e) } else { e })
-    }
-}
+use crate::backend::Backend;
+use crate::pool::RwPool;
+use crate::statement;
 
 impl<'p, DB: Backend> Executor<'p> for &'_ RwPool<DB>
 where
@@ -211,53 +25,7 @@ where
         'p: 'e,
         E: 'q + Execute<'q, DB>,
     {
-        let pool = self.clone();
-        let parts = Parts::take(query);
-        let span = statement_span(&parts);
-        let recorder = span.clone();
-        let stream = async_stream::try_stream! {
-            let mut run = Run::start(pool, parts, recorder).await?;
-            loop {
-                let mut yielded = false;
-                let mut failure = None;
-                {
-                    let parker = run.lease.parker();
-                    let (conn, routed) = run.attempt();
-                    let mut results = conn.fetch_many(routed);
-                    while let Some(item) = results.next().await {
-                        match item {
-                            Ok(item) => {
-                                yielded = true;
-                                // Until the caller polls again, the statement makes no
-                                // progress: a wait for the writer by the same task can tell.
-                                if let Some(parker) = &parker {
-                                    park(parker, true);
-                                }
-                                yield item;
-                                if let Some(parker) = &parker {
-                                    park(parker, false);
-                                }
-                            }
-                            Err(error) => {
-                                failure = Some(error);
-                                break;
-                            }
-                        }
-                    }
-                }
-                if let Some(error) = &failure {
-                    if run.retry_on_writer(error, yielded).await? {
-                        continue;
-                    }
-                }
-                run.finish(failure.map_or(Ok(()), Err)).await?;
-                break;
-            }
-        };
-        Box::pin(InSpan {
-            span,
-            inner: stream,
-        })
+        statement::fetch_many(self, query)
     }
 
     fn fetch_optional<'e, 'q: 'e, E>(
@@ -268,24 +36,7 @@ where
         'p: 'e,
         E: 'q + Execute<'q, DB>,
     {
-        let pool = self.clone();
-        let parts = Parts::take(query);
-        let span = statement_span(&parts);
-        let recorder = span.clone();
-        let run = async move {
-            let mut run = Run::start(pool, parts, recorder).await?;
-            loop {
-                let (conn, routed) = run.attempt();
-                let result = conn.fetch_optional(routed).await;
-                if let Err(error) = &result {
-                    if run.retry_on_writer(error, false).await? {
-                        continue;
-                    }
-                }
-                return run.finish(result).await;
-            }
-        };
-        Box::pin(run.instrument(span))
+        statement::fetch_optional(self, query)
     }
 
     fn prepare_with<'e>(
@@ -296,118 +47,14 @@ where
     where
         'p: 'e,
     {
-        let pool = self.clone();
-        Box::pin(async move {
-            let verdict = pool.verdict(sql.as_str());
-            // Preparing runs nothing, so the lease is returned as it was taken.
-            let mut lease = pool.lease_for(&verdict, Owner::current(), false).await?;
-            lease.conn().prepare_with(sql, parameters).await
-        })
+        statement::prepare_with(self, sql, parameters)
     }
 
     fn describe<'e>(self, sql: SqlStr) -> BoxFuture<'e, Result<sqlx::Describe<DB>, Error>>
     where
         'p: 'e,
     {
-        let pool = self.clone();
-        Box::pin(async move {
-            let verdict = pool.verdict(sql.as_str());
-            let mut lease = pool.lease_for(&verdict, Owner::current(), false).await?;
-            lease.conn().describe(sql).await
-        })
-    }
-}
-
-/// The span every statement runs in: `sqlx_rw.statement` at INFO on target `sqlx_rw`, with the
-/// route, the reason, whether it ran in a pinned transaction, the wait for a connection and
-/// the time executing (µs); with DEBUG enabled, the first bytes of the SQL too. Creating it
-/// costs nothing when no subscriber listens.
-fn statement_span<DB: Database>(parts: &Result<Parts<DB>, Error>) -> Span {
-    let Ok(Parts { sql, .. }) = parts else {
-        return Span::none();
-    };
-    let sql = sql.as_str();
-    let span = tracing::info_span!(
-        target: "sqlx_rw",
-        "sqlx_rw.statement",
-        route = field::Empty,
-        reason = field::Empty,
-        pinned = field::Empty,
-        wait_us = field::Empty,
-        exec_us = field::Empty,
-        sql = field::Empty,
-    );
-    if !span.is_disabled() && tracing::enabled!(target: "sqlx_rw", tracing::Level::DEBUG) {
-        span.record(
-            "sql",
-            sql.get(..sql.floor_char_boundary(120)).unwrap_or_default(),
-        );
-    }
-    span
-}
-
-fn record_lease<DB: Backend>(span: &Span, verdict: &Verdict, lease: &Lease<DB>, started: Instant) {
-    if span.is_disabled() {
-        return;
-    }
-    span.record(
-        "route",
-        if lease.is_reader() {
-            "reader"
-        } else {
-            "writer"
-        },
-    );
-    span.record("reason", verdict.route.reason().describe());
-    span.record("pinned", lease.is_pinned());
-    span.record("wait_us", started.elapsed().as_micros() as u64);
-}
-
-pin_project_lite::pin_project! {
-    /// A stream that runs in `span`: entered on every poll, as `Instrument` does for futures.
-    struct InSpan<S> {
-        span: Span,
-        #[pin]
-        inner: S,
-    }
-}
-
-impl<S: Stream> Stream for InSpan<S> {
-    type Item = S::Item;
-
-    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
-        let this = self.project();
-        let _entered = this.span.enter();
-        this.inner.poll_next(cx)
-    }
-}
-
-/// As many arguments bound as the statement has parameters. A database may silently bind NULL
-/// to a missing one and sqlx would ignore an extra one; both are bugs in the caller's code.
-fn check_arguments<A: Arguments>(verdict: &Verdict, arguments: &Option<A>) -> Result<(), Error> {
-    match (verdict.parameters, arguments) {
-        (Some(expected), Some(arguments)) if arguments.len() != usize::from(expected) => {
-            Err(Error::InvalidArgument(format!(
-                "the statement has {expected} parameter{} but {} argument{} were bound",
-                if expected == 1 { "" } else { "s" },
-                arguments.len(),
-                if arguments.len() == 1 { "" } else { "s" },
-            )))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// A copy of the arguments for a statement sent to a reader, in case the reader refuses it
-/// as a write and it must run again on the writer.
-fn spare_arguments<DB: Backend>(
-    on_reader: bool,
-    arguments: &Option<DB::Arguments>,
-) -> Option<DB::Arguments> {
-    if on_reader {
-        arguments.as_ref().map(DB::clone_arguments)
-    } else {
-        None
+        statement::describe(self, sql)
     }
 }
 

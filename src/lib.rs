@@ -55,7 +55,9 @@ mod owner;
 mod pool;
 mod readers;
 mod route;
+mod statement;
 mod stats;
+mod txn;
 mod writer;
 
 pub use activity::Activity;

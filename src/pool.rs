@@ -3,23 +3,21 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Transaction};
 
-use crate::backend::{Backend, ConnectOptionsOf, ErrorClass};
+use crate::backend::{Backend, ConnectOptionsOf};
 use crate::options::RwPoolOptions;
 use crate::owner::Owner;
 use crate::readers::Readers;
 use crate::route::cache::VerdictCache;
-use crate::route::classify::{classify, Setting, TxnEffect, Verdict};
-use crate::route::scan::temp_names_created;
-use crate::route::{Reason, Route, Target};
+use crate::route::Route;
 use crate::stats::{bump, Counters, Stats};
-use crate::writer::{PinAccess, PinnedUse, SelfHeld, Turn, Writer, WriterSettings};
+use crate::writer::{PinAccess, SelfHeld, Writer, WriterSettings};
 
 /// A pool with one writer connection and read-only reader connections, routing every
 /// statement by its SQL.
@@ -58,47 +56,12 @@ pub(crate) struct Shared<DB: Backend> {
     pub(crate) writer: Arc<Writer<DB>>,
     pub(crate) cache: VerdictCache,
     /// TEMP tables and views created through the pool: they exist on the writer only.
-    temps: RwLock<HashSet<String>>,
-    has_temps: AtomicBool,
-    begin: Option<SqlStr>,
+    pub(crate) temps: RwLock<HashSet<String>>,
+    pub(crate) has_temps: AtomicBool,
+    pub(crate) begin: Option<SqlStr>,
     pub(crate) settings: DB::Settings,
     pub(crate) acquire_timeout: Duration,
     pub(crate) counters: Arc<Counters>,
-}
-
-/// The connection one statement runs on.
-pub(crate) enum Lease<DB: Backend> {
-    Reader(PoolConnection<DB>),
-    Writer(Turn<DB>),
-    Pinned(PinnedUse<DB>),
-}
-
-impl<DB: Backend> Lease<DB> {
-    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
-        match self {
-            Lease::Reader(conn) => conn,
-            Lease::Writer(turn) => turn.conn(),
-            Lease::Pinned(used) => used.conn(),
-        }
-    }
-
-    pub(crate) fn is_reader(&self) -> bool {
-        matches!(self, Lease::Reader(_))
-    }
-
-    pub(crate) fn is_pinned(&self) -> bool {
-        matches!(self, Lease::Pinned(_))
-    }
-
-    /// Where a stream on this lease marks itself parked; `None` on a reader, which no one
-    /// waits for.
-    pub(crate) fn parker(&self) -> Option<Arc<std::sync::atomic::AtomicU64>> {
-        match self {
-            Lease::Reader(_) => None,
-            Lease::Writer(turn) => Some(turn.parker()),
-            Lease::Pinned(used) => Some(used.parker()),
-        }
-    }
 }
 
 impl<DB: Backend> RwPool<DB> {
@@ -197,319 +160,6 @@ impl<DB: Backend> RwPool<DB> {
     /// in-memory database runs everything on its one connection.
     pub fn route_of(&self, sql: &str) -> Route {
         self.verdict(sql).route
-    }
-
-    pub(crate) fn verdict(&self, sql: &str) -> Verdict {
-        let classify = || {
-            let verdict = classify(sql, DB::grammar(), &|name| self.is_temp(name));
-            if is_fallback(verdict.route.reason()) {
-                tracing::debug!(
-                    target: "sqlx_rw",
-                    sql = %sql.get(..sql.floor_char_boundary(80)).unwrap_or_default(),
-                    reason = %verdict.route.reason(),
-                    "statement not parsed; routed by a keyword scan or to the writer"
-                );
-            }
-            verdict
-        };
-        // Past this size a statement is routed by a linear scan each time: cheaper than the
-        // memory it would take in the cache (a key is the whole text).
-        if sql.len() > MAX_CACHED_LEN {
-            return classify();
-        }
-        self.0.cache.get_or_insert(sql, classify)
-    }
-
-    fn is_temp(&self, name: &str) -> bool {
-        self.0.has_temps.load(Ordering::Acquire)
-            && self
-                .0
-                .temps
-                .read()
-                .unwrap_or_else(|p| p.into_inner())
-                .contains(name)
-    }
-
-    /// After `sql` ran on the writer: remember the TEMP tables and views it created, so that
-    /// statements naming them are routed to the writer, where they exist.
-    pub(crate) fn register_temps(&self, sql: &str) {
-        let names = temp_names_created(sql);
-        if names.is_empty() {
-            return;
-        }
-        self.0
-            .temps
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(names);
-        self.0.has_temps.store(true, Ordering::Release);
-        // Verdicts cached before now may send reads of these names to readers.
-        self.0.cache.clear();
-    }
-
-    /// An error from the writer, made clearer where the pool knows more than the database: a
-    /// lock timeout on the writer can only be another process's doing.
-    pub(crate) fn explain(&self, error: Error) -> Error {
-        if DB::classify_error(&error) != ErrorClass::Busy {
-            return error;
-        }
-        tracing::warn!(target: "sqlx_rw", %error, "another process held the write lock past its wait");
-        crate::error::pool_error(
-            crate::error::RwErrorKind::LockedByOtherProcess,
-            DB::busy_message(&error),
-        )
-    }
-
-    /// The error for a statement the pool refuses to run.
-    pub(crate) fn rejection(&self, sql: &str, verdict: &Verdict) -> Error {
-        let shown = sql
-            .get(..sql.floor_char_boundary(80))
-            .unwrap_or_default()
-            .trim();
-        let message = if verdict.route.reason() == Reason::Empty {
-            "the SQL is empty or only comments: there is no statement to run".to_owned()
-        } else {
-            format!(
-                "`{shown}` changes a setting the pool cannot apply consistently: on every \
-                 connection it would have each lock the others out, and on the writer alone it \
-                 would lock the pool's own readers out. Use a plain connection for exclusive \
-                 access"
-            )
-        };
-        crate::error::pool_error(crate::error::RwErrorKind::Rejected, message)
-    }
-
-    /// Remember that a reader refused `sql`, so it goes straight to the writer next time.
-    pub(crate) fn heal(&self, sql: &str) {
-        bump(&self.0.counters.healed);
-        self.0.cache.overwrite(sql, Verdict::writer(Reason::Healed));
-        tracing::info!(
-            target: "sqlx_rw",
-            sql = %sql.get(..sql.floor_char_boundary(80)).unwrap_or_default(),
-            "a reader refused the statement as a write; ran it on the writer"
-        );
-    }
-
-    /// The connection `verdict` says to use, for the calling task.
-    pub(crate) async fn lease(&self, verdict: &Verdict, owner: Owner) -> Result<Lease<DB>, Error> {
-        self.lease_for(verdict, owner, true).await
-    }
-
-    /// `run`: the statement will run (not only be prepared or described), so it may end a
-    /// stale transaction, receives the task's pending abandonment notice, and is counted.
-    pub(crate) async fn lease_for(
-        &self,
-        verdict: &Verdict,
-        owner: Owner,
-        run: bool,
-    ) -> Result<Lease<DB>, Error> {
-        let writer = &self.0.writer;
-        let may_change = run && (verdict.route.is_writer() || verdict.txn != TxnEffect::None);
-        loop {
-            if let Some(pin) = writer.pin_of(owner) {
-                match writer.use_pin(owner, pin, may_change).await {
-                    PinAccess::Use(used) => {
-                        let begin = matches!(verdict.txn, TxnEffect::PlainBegin | TxnEffect::Begin);
-                        if run && begin {
-                            return Err(writer.roll_back_stale(used).await);
-                        }
-                        if run {
-                            self.0.counters.count_route(Route::writer(Reason::Pinned));
-                        }
-                        return Ok(Lease::Pinned(used));
-                    }
-                    PinAccess::Gone => continue,
-                    PinAccess::Abandoned(error) | PinAccess::Busy(error) => return Err(error),
-                }
-            }
-            if run {
-                if let Some(error) = writer.take_abandoned(owner) {
-                    return Err(error);
-                }
-            }
-            if is_fallback(verdict.route.reason()) {
-                bump(&self.0.counters.parse_fallbacks);
-            }
-            if let (Target::Reader, Some(readers)) = (verdict.route.target(), &self.0.readers) {
-                match readers.acquire().await {
-                    Some(Ok(conn)) => {
-                        self.0.counters.count_route(verdict.route);
-                        return Ok(Lease::Reader(conn));
-                    }
-                    Some(Err(error)) if !is_pool_condition(&error) => {
-                        // A reader that cannot open must not fail a read the writer can run.
-                        bump(&self.0.counters.reader_fallbacks);
-                        tracing::warn!(
-                            target: "sqlx_rw",
-                            %error,
-                            "a reader connection could not be opened; the read runs on the writer"
-                        );
-                    }
-                    Some(Err(error)) => return Err(error),
-                    // Paused: the database is not in WAL mode, reads run on the writer.
-                    None => {}
-                }
-            }
-            let turn = writer.turn(owner).await?;
-            // In-memory, paused readers, a reader that cannot open: reads run on the writer,
-            // and are counted there.
-            self.0
-                .counters
-                .count_route(Route::writer(verdict.route.reason()));
-            return Ok(Lease::Writer(turn));
-        }
-    }
-
-    /// Before `verdict`'s statement runs: a journal-mode change needs the file to itself, so
-    /// the readers close first (waiting, within the acquire timeout, for reads in flight).
-    pub(crate) async fn before_run(&self, verdict: &Verdict) {
-        if let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) {
-            if !readers.pause(self.0.acquire_timeout).await {
-                tracing::warn!(
-                    target: "sqlx_rw",
-                    "reads still in flight after the acquire timeout; the journal-mode change \
-                     may find the file busy"
-                );
-            }
-        }
-    }
-
-    /// After `sql` ran on `conn` (the writer) with `ok`: carry what it changed to the other
-    /// connections. Per-connection settings reach every reader, and the writer's reconnects;
-    /// after a journal-mode change, readers open again only in a mode that lets them run
-    /// beside the writer. Never fails the statement: if the mode cannot be read back, readers
-    /// stay paused and reads keep running on the writer, which is always correct.
-    pub(crate) async fn after_run(
-        &self,
-        sql: &str,
-        verdict: &Verdict,
-        conn: &mut DB::Connection,
-        ok: bool,
-    ) {
-        let Some(readers) = &self.0.readers else {
-            return;
-        };
-        match verdict.setting {
-            Setting::Session if ok => {
-                let settings = (DB::grammar().assignments)(sql);
-                if readers.spread(&settings) {
-                    bump(&self.0.counters.settings_spread);
-                    let writer = self.0.writer.pool();
-                    let mut options = ConnectOptionsOf::<DB>::clone(&writer.connect_options());
-                    for (name, value) in &settings {
-                        options = DB::with_session_setting(options, name, value);
-                    }
-                    writer.set_connect_options(options);
-                    tracing::info!(
-                        target: "sqlx_rw",
-                        ?settings,
-                        "per-connection setting sent through the pool: applied on the writer, \
-                         readers reopened with it"
-                    );
-                }
-            }
-            Setting::Journal => match DB::readers_can_run(conn).await {
-                Ok(true) => readers.resume(),
-                Ok(false) => tracing::info!(
-                    target: "sqlx_rw",
-                    "the database left WAL mode: reads run on the writer until it is back"
-                ),
-                Err(error) => tracing::warn!(
-                    target: "sqlx_rw",
-                    %error,
-                    "could not read the journal mode back; reads run on the writer until the \
-                     next journal-mode change through the pool"
-                ),
-            },
-            Setting::None | Setting::Session => {}
-        }
-    }
-
-    /// The statement that [`before_run`](Self::before_run) prepared for never ran (no
-    /// connection): undo what it did.
-    pub(crate) fn did_not_run(&self, verdict: &Verdict) {
-        if let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) {
-            readers.resume();
-        }
-    }
-
-    /// The writer, for a retry after a reader refused a statement.
-    pub(crate) async fn writer_lease(&self, owner: Owner) -> Result<Lease<DB>, Error> {
-        Ok(Lease::Writer(self.0.writer.turn(owner).await?))
-    }
-
-    /// The SQL to run for `sql`: a plain `BEGIN` becomes the configured begin statement.
-    pub(crate) fn rewrite(&self, sql: SqlStr, verdict: &Verdict) -> SqlStr {
-        match (&self.0.begin, verdict.txn) {
-            (Some(begin), TxnEffect::PlainBegin) => begin.clone(),
-            _ => sql,
-        }
-    }
-
-    /// Mark `lease` as running a statement that may change the transaction state, so that a
-    /// cancellation leaves nothing open.
-    pub(crate) fn arm(&self, lease: &mut Lease<DB>, verdict: &Verdict) {
-        match lease {
-            Lease::Reader(_) => {}
-            Lease::Writer(turn) => turn.unsettled = verdict.txn != TxnEffect::None,
-            // A statement that may change the transaction: if it is cancelled, what the
-            // transaction holds is unknown. A read leaves it as it was.
-            Lease::Pinned(used) => {
-                used.unsettled = verdict.route.is_writer() || verdict.txn != TxnEffect::None
-            }
-        }
-    }
-
-    /// After a statement ran to completion (`ok`) or failed: pin the writer to the task if a
-    /// transaction is now open, release it if one ended.
-    pub(crate) async fn finish(
-        &self,
-        lease: Lease<DB>,
-        verdict: &Verdict,
-        ok: bool,
-        owner: Owner,
-    ) -> Result<(), Error> {
-        match lease {
-            Lease::Reader(_) => Ok(()),
-            Lease::Writer(mut turn) => {
-                let open = match (verdict.txn, ok) {
-                    (TxnEffect::None, _) => false,
-                    (TxnEffect::PlainBegin | TxnEffect::Begin, true) => true,
-                    (TxnEffect::End, true) => false,
-                    _ => DB::in_transaction(turn.conn()).await?,
-                };
-                turn.unsettled = false;
-                if open {
-                    self.0.writer.pin(owner, turn);
-                } else {
-                    drop(turn);
-                }
-                if ok {
-                    // A write into a deleted file is lost: say so instead of acknowledging it.
-                    // Checked once the writer is released: the write has happened either way.
-                    self.0.writer.check_after()?;
-                }
-                Ok(())
-            }
-            Lease::Pinned(mut used) => {
-                if ok && verdict.txn == TxnEffect::End {
-                    // A COMMIT into a deleted file is not a commit.
-                    self.0.writer.check_after()?;
-                }
-                let open = match (verdict.txn, ok) {
-                    (TxnEffect::End, true) => false,
-                    (TxnEffect::None, true) => true,
-                    _ => DB::in_transaction(used.conn()).await?,
-                };
-                if open {
-                    used.keep();
-                } else {
-                    used.unsettled = false;
-                    self.0.writer.unpin(used);
-                }
-                Ok(())
-            }
-        }
     }
 
     /// The calling task, if it may take the writer away from the queue (`begin()`,
@@ -715,22 +365,6 @@ impl<DB: Backend> RwPool<DB> {
 
 /// The calling task has a transaction open through the pool.
 struct PinnedHere;
-
-/// Errors that say something about the pool (closed, no connection free in time), not about
-/// opening a connection: a read that gets one must not move to the writer.
-fn is_pool_condition(error: &Error) -> bool {
-    matches!(error, Error::PoolClosed | Error::PoolTimedOut)
-}
-
-/// Statements longer than this are not cached.
-const MAX_CACHED_LEN: usize = 256 * 1024;
-
-fn is_fallback(reason: Reason) -> bool {
-    matches!(
-        reason,
-        Reason::Unparseable | Reason::TooLarge | Reason::ScannedQuery
-    )
-}
 
 async fn reap_idle_transactions<DB: Backend>(shared: Weak<Shared<DB>>, period: Duration) {
     let mut tick = tokio::time::interval(period);

@@ -1,0 +1,282 @@
+//! The connection one statement runs on, and what happens to the writer once it has run.
+//!
+//! A statement leases the task's pinned transaction if it has one, else a reader for a read
+//! (falling back to the writer when a reader cannot open or readers are paused), else the
+//! writer's turn in the queue. Before it runs, the lease is *armed* if a cancellation could
+//! leave the transaction state unknown; after it ran, `txn::after` says whether a transaction
+//! is now open, closed, or must be asked of the connection, and the writer is pinned to the
+//! task or released accordingly.
+
+use std::sync::Arc;
+
+use sqlx::pool::PoolConnection;
+use sqlx::Error;
+
+use crate::backend::{Backend, ConnectOptionsOf};
+use crate::owner::Owner;
+use crate::pool::RwPool;
+use crate::route::classify::{Setting, TxnEffect, Verdict};
+use crate::route::{Reason, Route, Target};
+use crate::stats::bump;
+use crate::txn::{self, After, Held, Outcome};
+use crate::writer::{PinAccess, PinnedUse, Turn};
+
+use super::verdict::is_fallback;
+
+/// The connection one statement runs on.
+pub(crate) enum Lease<DB: Backend> {
+    Reader(PoolConnection<DB>),
+    Writer(Turn<DB>),
+    Pinned(PinnedUse<DB>),
+}
+
+impl<DB: Backend> Lease<DB> {
+    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
+        match self {
+            Lease::Reader(conn) => conn,
+            Lease::Writer(turn) => turn.conn(),
+            Lease::Pinned(used) => used.conn(),
+        }
+    }
+
+    pub(crate) fn is_reader(&self) -> bool {
+        matches!(self, Lease::Reader(_))
+    }
+
+    pub(crate) fn is_pinned(&self) -> bool {
+        matches!(self, Lease::Pinned(_))
+    }
+
+    /// Where a stream on this lease marks itself parked; `None` on a reader, which no one
+    /// waits for.
+    pub(crate) fn parker(&self) -> Option<Arc<std::sync::atomic::AtomicU64>> {
+        match self {
+            Lease::Reader(_) => None,
+            Lease::Writer(turn) => Some(turn.parker()),
+            Lease::Pinned(used) => Some(used.parker()),
+        }
+    }
+}
+
+impl<DB: Backend> RwPool<DB> {
+    /// The connection `verdict` says to use, for the calling task.
+    pub(crate) async fn lease(&self, verdict: &Verdict, owner: Owner) -> Result<Lease<DB>, Error> {
+        self.lease_for(verdict, owner, true).await
+    }
+
+    /// `run`: the statement will run (not only be prepared or described), so it may end a
+    /// stale transaction, receives the task's pending abandonment notice, and is counted.
+    pub(crate) async fn lease_for(
+        &self,
+        verdict: &Verdict,
+        owner: Owner,
+        run: bool,
+    ) -> Result<Lease<DB>, Error> {
+        let writer = &self.0.writer;
+        let may_change = run && (verdict.route.is_writer() || verdict.txn != TxnEffect::None);
+        loop {
+            if let Some(pin) = writer.pin_of(owner) {
+                match writer.use_pin(owner, pin, may_change).await {
+                    PinAccess::Use(used) => {
+                        let begin = matches!(verdict.txn, TxnEffect::PlainBegin | TxnEffect::Begin);
+                        if run && begin {
+                            return Err(writer.roll_back_stale(used).await);
+                        }
+                        if run {
+                            self.0.counters.count_route(Route::writer(Reason::Pinned));
+                        }
+                        return Ok(Lease::Pinned(used));
+                    }
+                    PinAccess::Gone => continue,
+                    PinAccess::Abandoned(error) | PinAccess::Busy(error) => return Err(error),
+                }
+            }
+            if run {
+                if let Some(error) = writer.take_abandoned(owner) {
+                    return Err(error);
+                }
+            }
+            if is_fallback(verdict.route.reason()) {
+                bump(&self.0.counters.parse_fallbacks);
+            }
+            if let (Target::Reader, Some(readers)) = (verdict.route.target(), &self.0.readers) {
+                match readers.acquire().await {
+                    Some(Ok(conn)) => {
+                        self.0.counters.count_route(verdict.route);
+                        return Ok(Lease::Reader(conn));
+                    }
+                    Some(Err(error)) if !is_pool_condition(&error) => {
+                        // A reader that cannot open must not fail a read the writer can run.
+                        bump(&self.0.counters.reader_fallbacks);
+                        tracing::warn!(
+                            target: "sqlx_rw",
+                            %error,
+                            "a reader connection could not be opened; the read runs on the writer"
+                        );
+                    }
+                    Some(Err(error)) => return Err(error),
+                    // Paused: the database is not in WAL mode, reads run on the writer.
+                    None => {}
+                }
+            }
+            let turn = writer.turn(owner).await?;
+            // In-memory, paused readers, a reader that cannot open: reads run on the writer,
+            // and are counted there.
+            self.0
+                .counters
+                .count_route(Route::writer(verdict.route.reason()));
+            return Ok(Lease::Writer(turn));
+        }
+    }
+
+    /// Before `verdict`'s statement runs: a journal-mode change needs the file to itself, so
+    /// the readers close first (waiting, within the acquire timeout, for reads in flight).
+    pub(crate) async fn before_run(&self, verdict: &Verdict) {
+        if let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) {
+            if !readers.pause(self.0.acquire_timeout).await {
+                tracing::warn!(
+                    target: "sqlx_rw",
+                    "reads still in flight after the acquire timeout; the journal-mode change \
+                     may find the file busy"
+                );
+            }
+        }
+    }
+
+    /// After `sql` ran on `conn` (the writer) with `ok`: carry what it changed to the other
+    /// connections. Per-connection settings reach every reader, and the writer's reconnects;
+    /// after a journal-mode change, readers open again only in a mode that lets them run
+    /// beside the writer. Never fails the statement: if the mode cannot be read back, readers
+    /// stay paused and reads keep running on the writer, which is always correct.
+    pub(crate) async fn after_run(
+        &self,
+        sql: &str,
+        verdict: &Verdict,
+        conn: &mut DB::Connection,
+        ok: bool,
+    ) {
+        let Some(readers) = &self.0.readers else {
+            return;
+        };
+        match verdict.setting {
+            Setting::Session if ok => {
+                let settings = (DB::grammar().assignments)(sql);
+                if readers.spread(&settings) {
+                    bump(&self.0.counters.settings_spread);
+                    let writer = self.0.writer.pool();
+                    let mut options = ConnectOptionsOf::<DB>::clone(&writer.connect_options());
+                    for (name, value) in &settings {
+                        options = DB::with_session_setting(options, name, value);
+                    }
+                    writer.set_connect_options(options);
+                    tracing::info!(
+                        target: "sqlx_rw",
+                        ?settings,
+                        "per-connection setting sent through the pool: applied on the writer, \
+                         readers reopened with it"
+                    );
+                }
+            }
+            Setting::Journal => match DB::readers_can_run(conn).await {
+                Ok(true) => readers.resume(),
+                Ok(false) => tracing::info!(
+                    target: "sqlx_rw",
+                    "the database left WAL mode: reads run on the writer until it is back"
+                ),
+                Err(error) => tracing::warn!(
+                    target: "sqlx_rw",
+                    %error,
+                    "could not read the journal mode back; reads run on the writer until the \
+                     next journal-mode change through the pool"
+                ),
+            },
+            Setting::None | Setting::Session => {}
+        }
+    }
+
+    /// The statement that [`before_run`](Self::before_run) prepared for never ran (no
+    /// connection): undo what it did.
+    pub(crate) fn did_not_run(&self, verdict: &Verdict) {
+        if let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) {
+            readers.resume();
+        }
+    }
+
+    /// The writer, for a retry after a reader refused a statement.
+    pub(crate) async fn writer_lease(&self, owner: Owner) -> Result<Lease<DB>, Error> {
+        Ok(Lease::Writer(self.0.writer.turn(owner).await?))
+    }
+
+    /// Mark `lease` as running a statement that may change the transaction state, so that a
+    /// cancellation leaves nothing open.
+    pub(crate) fn arm(&self, lease: &mut Lease<DB>, verdict: &Verdict) {
+        let writes = verdict.route.is_writer();
+        match lease {
+            Lease::Reader(_) => {}
+            Lease::Writer(turn) => turn.unsettled = txn::arms(Held::Turn, verdict.txn, writes),
+            Lease::Pinned(used) => used.unsettled = txn::arms(Held::Pinned, verdict.txn, writes),
+        }
+    }
+
+    /// After a statement ran to completion (`ok`) or failed: pin the writer to the task if a
+    /// transaction is now open, release it if one ended.
+    pub(crate) async fn finish(
+        &self,
+        lease: Lease<DB>,
+        verdict: &Verdict,
+        ok: bool,
+        owner: Owner,
+    ) -> Result<(), Error> {
+        let outcome = if ok {
+            Outcome::Succeeded
+        } else {
+            Outcome::Failed
+        };
+        match lease {
+            Lease::Reader(_) => Ok(()),
+            Lease::Writer(mut turn) => {
+                let open = match txn::after(Held::Turn, verdict.txn, outcome) {
+                    After::Open => true,
+                    After::Closed => false,
+                    After::Ask => DB::in_transaction(turn.conn()).await?,
+                };
+                turn.unsettled = false;
+                if open {
+                    self.0.writer.pin(owner, turn);
+                } else {
+                    drop(turn);
+                }
+                if ok {
+                    // A write into a deleted file is lost: say so instead of acknowledging it.
+                    // Checked once the writer is released: the write has happened either way.
+                    self.0.writer.check_after()?;
+                }
+                Ok(())
+            }
+            Lease::Pinned(mut used) => {
+                if ok && verdict.txn == TxnEffect::End {
+                    // A COMMIT into a deleted file is not a commit.
+                    self.0.writer.check_after()?;
+                }
+                let open = match txn::after(Held::Pinned, verdict.txn, outcome) {
+                    After::Open => true,
+                    After::Closed => false,
+                    After::Ask => DB::in_transaction(used.conn()).await?,
+                };
+                if open {
+                    used.keep();
+                } else {
+                    used.unsettled = false;
+                    self.0.writer.unpin(used);
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Errors that say something about the pool (closed, no connection free in time), not about
+/// opening a connection: a read that gets one must not move to the writer.
+fn is_pool_condition(error: &Error) -> bool {
+    matches!(error, Error::PoolClosed | Error::PoolTimedOut)
+}
