@@ -214,11 +214,14 @@ impl<DB: Backend> Run<DB> {
     }
 }
 
+/// One item of a result stream: a statement's result or a row.
+type Item<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
+
 /// Runs `query` and streams its results: sqlx's `fetch_many`, for `&RwPool`.
 pub(crate) fn fetch_many<'e, 'q: 'e, DB, E>(
     pool: &RwPool<DB>,
     query: E,
-) -> BoxStream<'e, Result<Either<DB::QueryResult, DB::Row>, Error>>
+) -> BoxStream<'e, Result<Item<DB>, Error>>
 where
     DB: Backend,
     E: 'q + Execute<'q, DB>,
