@@ -1,0 +1,229 @@
+//! `Queue`: the writer's queue of jobs, first come first served.
+//!
+//! One resource (the writer's parking place) is handed from job to job in arrival order. A job
+//! that finds the resource free takes it at once; otherwise it joins the back of the queue with
+//! a note of what it is ([`Job`]), and is handed the resource directly by the job before it
+//! when that one lets go: no wake-up race, no barging. Because the waiting jobs are kept as a
+//! list rather than hidden in a lock, whoever holds the resource can see what waits behind it,
+//! which is the room a later change needs to take several queued autocommit writes at once.
+//!
+//! A job whose future is dropped while it waits simply disappears: the resource skips it. A
+//! job dropped in the instant after being handed the resource gives it back, because what is
+//! handed over is a [`Grant`], and dropping a grant always passes the resource on.
+
+use std::collections::VecDeque;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::oneshot;
+
+/// What a waiting job will do with the writer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Job {
+    /// One statement through the pool, outside any transaction.
+    Statement,
+    /// The writer taken away: a typed transaction or an acquired connection.
+    HandOut,
+    /// The pool's own work (opening the writer, closing).
+    Pool,
+}
+
+pub(crate) struct Queue<T> {
+    inner: Mutex<Inner<T>>,
+}
+
+struct Inner<T> {
+    /// The resource while no job holds it.
+    parked: Option<T>,
+    /// A job holds it now (a grant is out or on its way).
+    held: bool,
+    waiting: VecDeque<Waiter<T>>,
+}
+
+struct Waiter<T> {
+    job: Job,
+    hand: oneshot::Sender<Grant<T>>,
+}
+
+/// The resource, held by one job. Dropping it hands the resource to the next job in line.
+pub(crate) struct Grant<T> {
+    value: Option<T>,
+    queue: Arc<Queue<T>>,
+}
+
+impl<T> Queue<T> {
+    pub(crate) fn new(value: T) -> Arc<Self> {
+        Arc::new(Queue {
+            inner: Mutex::new(Inner {
+                parked: Some(value),
+                held: false,
+                waiting: VecDeque::new(),
+            }),
+        })
+    }
+
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner<T>> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Wait for the resource behind every job that came before. Cancel-safe: dropped while
+    /// waiting, the job leaves the queue; dropped just as it was handed the resource, it hands
+    /// it on.
+    pub(crate) async fn acquire(self: &Arc<Self>, job: Job) -> Grant<T> {
+        let receiver = {
+            let mut inner = self.inner();
+            if !inner.held {
+                inner.held = true;
+                let value = inner.parked.take();
+                return Grant {
+                    value,
+                    queue: Arc::clone(self),
+                };
+            }
+            let (hand, receiver) = oneshot::channel();
+            inner.waiting.push_back(Waiter { job, hand });
+            receiver
+        };
+        receiver
+            .await
+            .expect("sqlx-rw: a queued job is always handed the writer or dropped with it")
+    }
+
+    /// The resource if it is free right now, without queueing.
+    pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<Grant<T>> {
+        let mut inner = self.inner();
+        if inner.held {
+            return None;
+        }
+        inner.held = true;
+        let value = inner.parked.take();
+        Some(Grant {
+            value,
+            queue: Arc::clone(self),
+        })
+    }
+
+    /// What the jobs waiting now will do, front first.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn jobs(&self) -> Vec<Job> {
+        self.inner().waiting.iter().map(|w| w.job).collect()
+    }
+
+    /// Hand `value` to the first job still waiting, or park it.
+    fn release(self: &Arc<Self>, mut value: T) {
+        let mut inner = self.inner();
+        while let Some(waiter) = inner.waiting.pop_front() {
+            let grant = Grant {
+                value: Some(value),
+                queue: Arc::clone(self),
+            };
+            match waiter.hand.send(grant) {
+                Ok(()) => return,
+                // That job was dropped while it waited: take the value back, try the next.
+                Err(mut returned) => {
+                    value = returned
+                        .value
+                        .take()
+                        .expect("sqlx-rw: an unsent grant still holds its value");
+                }
+            }
+        }
+        inner.held = false;
+        inner.parked = Some(value);
+    }
+}
+
+impl<T> Deref for Grant<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.value
+            .as_ref()
+            .expect("sqlx-rw: a grant holds its value until dropped")
+    }
+}
+
+impl<T> DerefMut for Grant<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.value
+            .as_mut()
+            .expect("sqlx-rw: a grant holds its value until dropped")
+    }
+}
+
+impl<T> Drop for Grant<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            self.queue.release(value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn jobs_get_the_resource_in_arrival_order() {
+        let queue = Queue::new(Vec::new());
+        let first = queue.acquire(Job::Pool).await;
+        let mut waiters = Vec::new();
+        for n in 0..20 {
+            let task_queue = Arc::clone(&queue);
+            waiters.push(tokio::spawn(async move {
+                let mut grant = task_queue.acquire(Job::Statement).await;
+                grant.push(n);
+            }));
+            // Each joins the queue before the next is spawned.
+            while queue.jobs().len() < n + 1 {
+                tokio::task::yield_now().await;
+            }
+        }
+        assert_eq!(queue.jobs(), vec![Job::Statement; 20]);
+        drop(first);
+        for waiter in waiters {
+            waiter.await.unwrap();
+        }
+        let order = queue.try_acquire().unwrap().clone();
+        assert_eq!(order, (0..20).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn a_job_dropped_while_waiting_is_skipped() {
+        let queue = Queue::new(0u32);
+        let held = queue.acquire(Job::Pool).await;
+        let dropped = tokio::time::timeout(Duration::from_millis(10), queue.acquire(Job::HandOut));
+        assert!(dropped.await.is_err());
+        let next = {
+            let queue = Arc::clone(&queue);
+            tokio::spawn(async move { *queue.acquire(Job::Statement).await + 1 })
+        };
+        while queue.jobs().len() < 2 {
+            tokio::task::yield_now().await;
+        }
+        drop(held);
+        assert_eq!(next.await.unwrap(), 1);
+        assert!(queue.try_acquire().is_some(), "free again");
+    }
+
+    #[tokio::test]
+    async fn a_grant_never_received_is_handed_on() {
+        let queue = Queue::new(7u32);
+        let held = queue.acquire(Job::Pool).await;
+        // A job that is handed the resource but dropped before it looks.
+        let mut lost = Box::pin(queue.acquire(Job::Statement));
+        assert!(futures_util::poll!(&mut lost).is_pending());
+        let after = {
+            let queue = Arc::clone(&queue);
+            tokio::spawn(async move { *queue.acquire(Job::Statement).await })
+        };
+        while queue.jobs().len() < 2 {
+            tokio::task::yield_now().await;
+        }
+        drop(held);
+        drop(lost);
+        assert_eq!(after.await.unwrap(), 7);
+        assert!(queue.try_acquire().is_some(), "free again");
+    }
+}
