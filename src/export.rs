@@ -1,15 +1,41 @@
 //! `export`: `Stats` published through the `metrics` crate facade (feature `metrics`), so
 //! Prometheus, OpenTelemetry and other exporters pick them up without a hand-written exporter.
 //!
-//! Figures are published from a snapshot as absolute values (counters) and gauges, once a
-//! second by the pool's background task, never from the statement path.
+//! Figures are published from a snapshot as absolute values (counters) and gauges, by a
+//! background task of the pool every `RwPoolOptions::metrics_interval` (1 s by default), never
+//! from the statement path. Every metric carries a `pool` label (the pool's name), so two pools
+//! in one process do not overwrite each other; the reader gauges also carry a `replica` label,
+//! which names the reader target (`local` for SQLite's one reader pool).
+
+use std::sync::Weak;
+use std::time::Duration;
 
 use metrics::{counter, gauge};
 
+use crate::backend::Backend;
+use crate::pool::{RwPool, Shared};
 use crate::stats::{Latency, Stats};
 
-/// Publish `stats` under names prefixed `sqlx_rw_`.
-pub(crate) fn publish(stats: &Stats) {
+/// Publish the pool's stats every `interval` until the pool is closed or dropped.
+pub(crate) async fn publish_every<DB: Backend>(shared: Weak<Shared<DB>>, interval: Duration) {
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        let pool = RwPool(shared);
+        publish(&pool.stats(), pool.name());
+        if pool.is_closed() {
+            return;
+        }
+    }
+}
+
+/// Publish `stats` under names prefixed `sqlx_rw_`, labelled with the pool's `name`.
+pub(crate) fn publish(stats: &Stats, name: &str) {
+    let pool = name.to_owned();
     for (route, n) in &stats.routes {
         let target = if route.is_reader() {
             "reader"
@@ -17,7 +43,8 @@ pub(crate) fn publish(stats: &Stats) {
             "writer"
         };
         let reason = format!("{:?}", route.reason());
-        counter!("sqlx_rw_statements_total", "target" => target, "reason" => reason).absolute(*n);
+        counter!("sqlx_rw_statements_total", "pool" => pool.clone(), "target" => target, "reason" => reason)
+            .absolute(*n);
     }
     let counters = [
         ("sqlx_rw_parse_fallbacks_total", stats.parse_fallbacks),
@@ -35,8 +62,8 @@ pub(crate) fn publish(stats: &Stats) {
         ("sqlx_rw_verdict_cache_hits_total", stats.cache_hits),
         ("sqlx_rw_verdict_cache_misses_total", stats.cache_misses),
     ];
-    for (name, value) in counters {
-        counter!(name).absolute(value);
+    for (metric, value) in counters {
+        counter!(metric, "pool" => pool.clone()).absolute(value);
     }
     let gauges = [
         ("sqlx_rw_writer_queue", stats.writer_queue as f64),
@@ -46,24 +73,30 @@ pub(crate) fn publish(stats: &Stats) {
         ),
         ("sqlx_rw_verdict_cache_entries", stats.cache_entries as f64),
         ("sqlx_rw_verdict_cache_bytes", stats.cache_bytes as f64),
+    ];
+    for (metric, value) in gauges {
+        gauge!(metric, "pool" => pool.clone()).set(value);
+    }
+    let readers = [
         ("sqlx_rw_readers_open", f64::from(stats.readers_open)),
         ("sqlx_rw_readers_idle", stats.readers_idle as f64),
     ];
-    for (name, value) in gauges {
-        gauge!(name).set(value);
+    for (metric, value) in readers {
+        gauge!(metric, "pool" => pool.clone(), "replica" => "local").set(value);
     }
-    latency("sqlx_rw_writer_wait", &stats.writer_wait);
-    latency("sqlx_rw_writer_hold", &stats.writer_hold);
+    latency("sqlx_rw_writer_wait", &stats.writer_wait, &pool);
+    latency("sqlx_rw_writer_hold", &stats.writer_hold, &pool);
 }
 
-fn latency(name: &'static str, l: &Latency) {
-    counter!(format!("{name}_count")).absolute(l.count);
+fn latency(metric: &'static str, l: &Latency, pool: &str) {
+    counter!(format!("{metric}_count"), "pool" => pool.to_owned()).absolute(l.count);
     for (stat, value) in [
         ("mean", l.mean),
         ("p50", l.p50),
         ("p99", l.p99),
         ("max", l.max),
     ] {
-        gauge!(format!("{name}_seconds"), "stat" => stat).set(value.as_secs_f64());
+        gauge!(format!("{metric}_seconds"), "pool" => pool.to_owned(), "stat" => stat)
+            .set(value.as_secs_f64());
     }
 }

@@ -40,6 +40,8 @@ pub struct RwPoolOptions<DB: Backend> {
     pub(crate) reader_idle_timeout: Option<Duration>,
     pub(crate) reader_max_lifetime: Option<Duration>,
     pub(crate) test_before_acquire: bool,
+    pub(crate) name: Option<String>,
+    pub(crate) metrics_interval: Option<Duration>,
     pub(crate) hooks: Hooks<DB>,
     pub(crate) settings: DB::Settings,
 }
@@ -95,6 +97,8 @@ impl<DB: Backend> Clone for RwPoolOptions<DB> {
             reader_idle_timeout: self.reader_idle_timeout,
             reader_max_lifetime: self.reader_max_lifetime,
             test_before_acquire: self.test_before_acquire,
+            name: self.name.clone(),
+            metrics_interval: self.metrics_interval,
             hooks: self.hooks.clone(),
             settings: self.settings.clone(),
         }
@@ -113,6 +117,8 @@ impl<DB: Backend> fmt::Debug for RwPoolOptions<DB> {
             .field("reader_idle_timeout", &self.reader_idle_timeout)
             .field("reader_max_lifetime", &self.reader_max_lifetime)
             .field("test_before_acquire", &self.test_before_acquire)
+            .field("name", &self.name)
+            .field("metrics_interval", &self.metrics_interval)
             .field("after_connect", &self.hooks.after_connect.is_some())
             .field("before_acquire", &self.hooks.before_acquire.is_some())
             .field("after_release", &self.hooks.after_release.is_some())
@@ -134,6 +140,8 @@ impl<DB: Backend> Default for RwPoolOptions<DB> {
             reader_idle_timeout: Some(Duration::from_secs(10 * 60)),
             reader_max_lifetime: Some(Duration::from_secs(30 * 60)),
             test_before_acquire: false,
+            name: None,
+            metrics_interval: Some(Duration::from_secs(1)),
             hooks: Hooks {
                 after_connect: None,
                 before_acquire: None,
@@ -189,6 +197,21 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// The writer is never pinged: it is checked whenever it comes back.
     pub fn test_before_acquire(mut self, test: bool) -> Self {
         self.test_before_acquire = test;
+        self
+    }
+
+    /// A name for the pool, for its `metrics` (the `pool` label) and [`RwPool::name`]; by
+    /// default `pool-N`, numbered in opening order.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// How often the pool publishes its stats through the `metrics` facade (feature
+    /// `metrics`; default every second); `None` publishes only on
+    /// [`RwPool::export_metrics`]. Without the feature it has no effect.
+    pub fn metrics_interval(mut self, interval: impl Into<Option<Duration>>) -> Self {
+        self.metrics_interval = interval.into();
         self
     }
 

@@ -60,6 +60,7 @@ pub(crate) struct Shared<DB: Backend> {
     pub(crate) has_temps: AtomicBool,
     pub(crate) begin: Option<SqlStr>,
     pub(crate) settings: DB::Settings,
+    pub(crate) name: String,
     pub(crate) acquire_timeout: Duration,
     pub(crate) counters: Arc<Counters>,
 }
@@ -137,12 +138,21 @@ impl<DB: Backend> RwPool<DB> {
             has_temps: AtomicBool::new(false),
             begin: DB::begin_statement(&options.settings),
             settings: options.settings.clone(),
+            name: options.name.clone().unwrap_or_else(|| {
+                static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                let n = OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                format!("pool-{n}")
+            }),
             acquire_timeout: options.acquire_timeout,
             counters,
         });
         let period = (options.idle_transaction_timeout / 4)
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
         tokio::spawn(reap_idle_transactions(Arc::downgrade(&shared), period));
+        #[cfg(feature = "metrics")]
+        if let Some(interval) = options.metrics_interval {
+            tokio::spawn(crate::export::publish_every(Arc::downgrade(&shared), interval));
+        }
         RwPool(shared)
     }
 
@@ -336,10 +346,16 @@ impl<DB: Backend> RwPool<DB> {
     }
 
     /// Publish [`stats`](Self::stats) through the `metrics` crate facade now. The pool also
-    /// does this every second on its own.
+    /// does this on its own every [`RwPoolOptions::metrics_interval`].
     #[cfg(feature = "metrics")]
     pub fn export_metrics(&self) {
-        crate::export::publish(&self.stats());
+        crate::export::publish(&self.stats(), self.name());
+    }
+
+    /// The pool's name: [`RwPoolOptions::name`], or `pool-N` numbered in opening order. Its
+    /// `metrics` carry it as the `pool` label.
+    pub fn name(&self) -> &str {
+        &self.0.name
     }
 
     /// A snapshot of the pool's counters. Cheap: atomics and two pool-size reads, plus one

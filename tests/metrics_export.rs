@@ -6,6 +6,9 @@ mod common;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx_rw::SqliteRwPoolOptions;
 
 use metrics::{
     Counter, CounterFn, Gauge, GaugeFn, Histogram, Key, KeyName, Metadata, Recorder, SharedString,
@@ -69,38 +72,92 @@ impl Recorder for Capture {
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn stats_are_published_through_the_metrics_facade() {
-    let (_dir, pool) = common::file_pool().await;
-    sqlx::query("CREATE TABLE t (x)")
-        .execute(&pool)
-        .await
-        .unwrap();
-    for _ in 0..3 {
-        sqlx::query("SELECT * FROM t")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+/// Waits until `key` has `want`, or fails after a few seconds.
+async fn eventually(values: &Values, key: &str, want: f64) {
+    for _ in 0..200 {
+        if values.lock().unwrap().get(key) == Some(&want) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let capture = Capture::default();
-    metrics::with_local_recorder(&capture, || pool.export_metrics());
+    panic!(
+        "{key} never reached {want}: {:?}",
+        values.lock().unwrap().get(key)
+    );
+}
 
-    let values = capture.0.lock().unwrap();
-    let get = |key: &str| {
+/// The pool publishes on its own, every `metrics_interval`, under its own `pool` label: two
+/// pools in one process keep their figures apart. Nothing here calls `export_metrics()`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_are_published_on_their_own_per_pool() {
+    let capture = Capture::default();
+    metrics::set_global_recorder(capture.clone()).expect("the only recorder in this binary");
+    let every = Duration::from_millis(50);
+    let (_a_dir, a) = common::file_pool_with(
+        SqliteRwPoolOptions::new()
+            .name("orders")
+            .metrics_interval(every),
+    )
+    .await;
+    let (_b_dir, b) = common::file_pool_with(
+        SqliteRwPoolOptions::new()
+            .name("audit")
+            .metrics_interval(every),
+    )
+    .await;
+    assert_eq!((a.name(), b.name()), ("orders", "audit"));
+    for (pool, reads) in [(&a, 3), (&b, 5)] {
+        sqlx::query("CREATE TABLE t (x)").execute(pool).await.unwrap();
+        for _ in 0..reads {
+            sqlx::query("SELECT * FROM t").fetch_all(pool).await.unwrap();
+        }
+    }
+    let values = &capture.0;
+    eventually(
+        values,
+        "sqlx_rw_statements_total{pool=orders,target=reader,reason=Query}",
+        3.0,
+    )
+    .await;
+    eventually(
+        values,
+        "sqlx_rw_statements_total{pool=audit,target=reader,reason=Query}",
+        5.0,
+    )
+    .await;
+    eventually(
+        values,
+        "sqlx_rw_statements_total{pool=orders,target=writer,reason=Schema}",
+        1.0,
+    )
+    .await;
+    eventually(values, "sqlx_rw_writer_queue{pool=audit}", 0.0).await;
+    eventually(values, "sqlx_rw_writer_wait_count{pool=orders}", 1.0).await;
+    {
+        let values = values.lock().unwrap();
+        assert!(values
+            .get("sqlx_rw_readers_open{pool=audit,replica=local}")
+            .is_some_and(|v| *v >= 1.0));
+        assert!(values
+            .get("sqlx_rw_writer_hold_seconds{pool=orders,stat=max}")
+            .is_some_and(|v| *v >= 0.0));
+    }
+    // It keeps publishing: new statements show up on the next tick.
+    sqlx::query("SELECT * FROM t").fetch_all(&a).await.unwrap();
+    eventually(
+        values,
+        "sqlx_rw_statements_total{pool=orders,target=reader,reason=Query}",
+        4.0,
+    )
+    .await;
+    // `export_metrics()` publishes the same at once.
+    sqlx::query("SELECT * FROM t").fetch_all(&b).await.unwrap();
+    b.export_metrics();
+    assert_eq!(
         values
-            .get(key)
-            .copied()
-            .unwrap_or_else(|| panic!("{key} missing: {values:?}"))
-    };
-    assert_eq!(
-        get("sqlx_rw_statements_total{target=reader,reason=Query}"),
-        3.0
+            .lock()
+            .unwrap()
+            .get("sqlx_rw_statements_total{pool=audit,target=reader,reason=Query}"),
+        Some(&6.0)
     );
-    assert_eq!(
-        get("sqlx_rw_statements_total{target=writer,reason=Schema}"),
-        1.0
-    );
-    assert_eq!(get("sqlx_rw_writer_queue{}"), 0.0);
-    assert_eq!(get("sqlx_rw_writer_wait_count{}"), 1.0);
-    assert!(get("sqlx_rw_writer_hold_seconds{stat=max}") >= 0.0);
 }
