@@ -151,7 +151,10 @@ impl<DB: Backend> RwPool<DB> {
         tokio::spawn(reap_idle_transactions(Arc::downgrade(&shared), period));
         #[cfg(feature = "metrics")]
         if let Some(interval) = options.metrics_interval {
-            tokio::spawn(crate::export::publish_every(Arc::downgrade(&shared), interval));
+            tokio::spawn(crate::export::publish_every(
+                Arc::downgrade(&shared),
+                interval,
+            ));
         }
         RwPool(shared)
     }

@@ -19,8 +19,9 @@
 
 mod common;
 
+use common::child::{exit_after, say, torture_scale};
+
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
@@ -379,29 +380,12 @@ async fn insert(pool: &SqliteRwPool, id: i64, payload: &str) -> sqlx::Result<()>
         .map(drop)
 }
 
-/// Print whole lines with one write and flush at once: a line either reaches the pipe
-/// complete before the kill or not at all (pipe writes up to PIPE_BUF bytes are atomic).
-fn say(lines: &str) {
-    let mut out = std::io::stdout().lock();
-    out.write_all(lines.as_bytes())
-        .and_then(|()| out.flush())
-        .expect("child: write stdout");
-}
-
 fn one_line(e: &sqlx::Error) -> String {
     e.to_string().replace('\n', " ")
 }
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
-
-/// `SQLX_RW_TORTURE=10` multiplies the number of kills for the full run.
-fn torture_scale() -> u64 {
-    std::env::var("SQLX_RW_TORTURE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
-}
 
 fn env_number(name: &str) -> i64 {
     std::env::var(name)
@@ -416,14 +400,4 @@ fn parse_synchronous(mode: &str) -> SqliteSynchronous {
         "NORMAL" => SqliteSynchronous::Normal,
         other => panic!("unexpected synchronous mode {other}"),
     }
-}
-
-/// The child's own deadline: it must never outlive its parent test, even if the parent hangs
-/// or dies before it can kill it.
-fn exit_after(limit: Duration) {
-    std::thread::spawn(move || {
-        std::thread::sleep(limit);
-        eprintln!("child: hard time limit of {limit:?} reached; exiting");
-        std::process::exit(3);
-    });
 }

@@ -107,9 +107,15 @@ async fn stats_are_published_on_their_own_per_pool() {
     .await;
     assert_eq!((a.name(), b.name()), ("orders", "audit"));
     for (pool, reads) in [(&a, 3), (&b, 5)] {
-        sqlx::query("CREATE TABLE t (x)").execute(pool).await.unwrap();
+        sqlx::query("CREATE TABLE t (x)")
+            .execute(pool)
+            .await
+            .unwrap();
         for _ in 0..reads {
-            sqlx::query("SELECT * FROM t").fetch_all(pool).await.unwrap();
+            sqlx::query("SELECT * FROM t")
+                .fetch_all(pool)
+                .await
+                .unwrap();
         }
     }
     let values = &capture.0;

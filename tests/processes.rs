@@ -19,8 +19,10 @@
 
 mod common;
 
+use common::child::{exit_after, say, torture_scale};
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -648,30 +650,4 @@ fn wait_for_go() {
         .read_line(&mut line)
         .expect("read go");
     assert_eq!(line.trim(), "go", "the parent closed stdin before go");
-}
-
-/// Write whole lines at once and flush, so the parent never sees half a line.
-fn say(lines: &str) {
-    let mut out = std::io::stdout().lock();
-    out.write_all(lines.as_bytes())
-        .and_then(|()| out.flush())
-        .expect("write stdout");
-}
-
-/// `SQLX_RW_TORTURE=10` multiplies the load duration for the full run.
-fn torture_scale() -> u64 {
-    std::env::var("SQLX_RW_TORTURE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
-}
-
-/// The child's own deadline: it must never outlive its parent test, even if the parent hangs
-/// or dies before it can kill it.
-fn exit_after(limit: Duration) {
-    std::thread::spawn(move || {
-        std::thread::sleep(limit);
-        eprintln!("child: hard time limit of {limit:?} reached; exiting");
-        std::process::exit(3);
-    });
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: fresh database files and a small deterministic RNG.
 #![allow(dead_code)]
 
+pub mod child;
+
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx_rw::{SqliteRwPool, SqliteRwPoolOptions};
 use tempfile::TempDir;

@@ -4,7 +4,7 @@
 //! The time bound per input is a hang detector (a pathological input that made routing take
 //! seconds), not a speed goal; speed is measured in `benches/routing.rs`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! checks `route_of` against the documented route and reason, then runs the example on a fresh
 //! database and checks, from the pool's counters, which connection really ran it.
 
-mod common;
+use crate::common;
 
 use sqlx::AssertSqlSafe;
 use sqlx_rw::{Reason, RwErrorKind, Target};

@@ -2,7 +2,7 @@
 //! caller's connect options on readers (without the pragmas that would make a read-only
 //! connection write), journal-mode changes, and readers that cannot open.
 
-mod common;
+use crate::common;
 
 use std::ffi::{c_char, c_void, CStr};
 use std::sync::OnceLock;
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::sqlite::{SqliteAutoVacuum, SqliteConnectOptions, SqliteConnection};
 use sqlx::Row;
-use sqlx_rw::{SqliteRwPool, SqliteRwPoolOptions};
+use sqlx_rw::{RwErrorKind, SqliteRwPool, SqliteRwPoolOptions};
 
 async fn pragma_on(conn: &mut SqliteConnection, name: &str) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}")))
@@ -372,4 +372,60 @@ async fn leaving_wal_on_an_acquired_connection_while_readers_are_open_fails_at_o
         None,
         "SQLite's own error, not a pool diagnosis"
     );
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locking_mode_is_refused_and_write_pragmas_apply_to_every_write() {
+    let (_dir, pool) = common::file_pool().await;
+    let err = sqlx::query("PRAGMA locking_mode = EXCLUSIVE")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(common::rw_kind(&err), Some(RwErrorKind::Rejected), "{err}");
+    assert!(err.to_string().contains("readers out"), "{err}");
+    let err = sqlx::raw_sql("SELECT 1; PRAGMA locking_mode = EXCLUSIVE")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(common::rw_kind(&err), Some(RwErrorKind::Rejected), "{err}");
+
+    // foreign_keys changes how writes behave: it runs on the writer, where every write runs.
+    sqlx::raw_sql(
+        "CREATE TABLE p (id INTEGER PRIMARY KEY);
+         CREATE TABLE c (p_id INTEGER REFERENCES p(id));",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert!(sqlx::query("INSERT INTO c VALUES (1)")
+        .execute(&pool)
+        .await
+        .is_err());
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for _ in 0..10 {
+        sqlx::query("INSERT INTO c VALUES (1)")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+
+    // The options builder sets a per-connection pragma on every connection, readers included.
+    let (_dir2, pool2) =
+        common::file_pool_with(sqlx_rw::SqliteRwPoolOptions::new().pragma("cache_size", "-4321"))
+            .await;
+    let on_writer: i64 = {
+        let mut conn = pool2.acquire().await.unwrap();
+        sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    let mut reader = pool2.acquire_read().await.unwrap();
+    let on_reader: i64 = sqlx::query_scalar("PRAGMA cache_size")
+        .fetch_one(&mut *reader)
+        .await
+        .unwrap();
+    assert_eq!((on_writer, on_reader), (-4321, -4321));
 }

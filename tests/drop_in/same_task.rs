@@ -3,7 +3,7 @@
 //! on a plain pool. Only a wait the task could never end itself (its own idle stream or
 //! connection holds the writer) fails, with `WriterHeldByThisTask`, quickly.
 
-mod common;
+use crate::common;
 
 use std::future::Future;
 use std::pin::pin;

@@ -2,7 +2,7 @@
 //! `Acquire` functions, `migrate!`, `QueryBuilder`, `query!`/`query_as!` (checked against the
 //! offline data in `.sqlx/`), `raw_sql`, and every fetch method.
 
-mod common;
+use crate::common;
 
 use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqlitePool, SqliteQueryResult};

@@ -5,8 +5,8 @@
 //! contention demo and the `compare` benchmark run, so what this test asserts holds for the
 //! workload they show and measure.
 
-mod common;
-#[path = "../examples/shared/workloads.rs"]
+use crate::common;
+#[path = "../../examples/shared/workloads.rs"]
 mod workloads;
 
 const TASKS: u64 = 8;

@@ -8,7 +8,7 @@
 //! SQL that could not be parsed or proven by the scan). The counts are kept in
 //! `docs/routing.md`; `SQLX_RW_BLESS=1 cargo test --test differential` rewrites them.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::ffi::{c_char, c_int, CStr};

@@ -2,7 +2,7 @@
 //! type swap keeps compiling and behaving: lazy connect, non-blocking acquire and begin, the
 //! close event, sizes, connect options, and the connection hooks.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
