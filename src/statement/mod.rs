@@ -214,6 +214,17 @@ impl<DB: Backend> Run<DB> {
     }
 }
 
+/// What both paths start with: their own handle on the pool, the query taken apart, and the
+/// span the statement will run in.
+fn take_apart<'q, DB: Backend, E: Execute<'q, DB>>(
+    pool: &RwPool<DB>,
+    query: E,
+) -> (RwPool<DB>, Result<Parts<DB>, Error>, Span) {
+    let parts = Parts::take(query);
+    let span = statement_span(&parts);
+    (pool.clone(), parts, span)
+}
+
 /// One item of a result stream: a statement's result or a row.
 type Item<DB> = Either<<DB as Database>::QueryResult, <DB as Database>::Row>;
 
@@ -227,9 +238,7 @@ where
     E: 'q + Execute<'q, DB>,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
 {
-    let pool = pool.clone();
-    let parts = Parts::take(query);
-    let span = statement_span(&parts);
+    let (pool, parts, span) = take_apart(pool, query);
     let recorder = span.clone();
     let stream = async_stream::try_stream! {
         let mut run = Run::start(pool, parts, recorder).await?;
@@ -286,9 +295,7 @@ where
     E: 'q + Execute<'q, DB>,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
 {
-    let pool = pool.clone();
-    let parts = Parts::take(query);
-    let span = statement_span(&parts);
+    let (pool, parts, span) = take_apart(pool, query);
     let recorder = span.clone();
     let run = async move {
         let mut run = Run::start(pool, parts, recorder).await?;
