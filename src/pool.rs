@@ -109,7 +109,10 @@ impl<DB: Backend> RwPool<DB> {
             settings,
             Arc::clone(&counters),
         );
-        let readers = DB::reader_options(&options.settings, &base).map(|reader_options| {
+        let target = DB::reader_targets(&options.settings, &base)
+            .into_iter()
+            .next();
+        let readers = target.map(|reader_options| {
             let mut pool_options = PoolOptions::<DB>::new()
                 .max_connections(options.readers)
                 .min_connections(options.min_readers.min(options.readers))

@@ -72,12 +72,15 @@ pub trait Backend: Database + Sized {
         base: &ConnectOptionsOf<Self>,
     ) -> ConnectOptionsOf<Self>;
 
-    /// Options for reader connections, or `None` when the database can only be reached through
-    /// one connection (for SQLite, an in-memory database): then every statement uses the writer.
-    fn reader_options(
+    /// The reader targets, as connect options, one per place reads can go (for SQLite, the
+    /// database file opened read-only; for a server, each replica). Empty when the database can
+    /// only be reached through one connection (for SQLite, an in-memory database): then every
+    /// statement uses the writer. The pool serves one target today; several (replicas with
+    /// health and balancing) come with the server backends.
+    fn reader_targets(
         settings: &Self::Settings,
         base: &ConnectOptionsOf<Self>,
-    ) -> Option<ConnectOptionsOf<Self>>;
+    ) -> Vec<ConnectOptionsOf<Self>>;
 
     /// The statement that begins a writer transaction, or `None` for the driver's default.
     fn begin_statement(settings: &Self::Settings) -> Option<SqlStr>;

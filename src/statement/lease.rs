@@ -213,8 +213,8 @@ impl<DB: Backend> RwPool<DB> {
         let writes = verdict.route.is_writer();
         match lease {
             Lease::Reader(_) => {}
-            Lease::Writer(turn) => turn.unsettled = txn::arms(Held::Turn, verdict.txn, writes),
-            Lease::Pinned(used) => used.unsettled = txn::arms(Held::Pinned, verdict.txn, writes),
+            Lease::Writer(turn) => turn.armed = txn::arms(Held::Turn, verdict.txn, writes),
+            Lease::Pinned(used) => used.armed = txn::arms(Held::Pinned, verdict.txn, writes),
         }
     }
 
@@ -240,7 +240,7 @@ impl<DB: Backend> RwPool<DB> {
                     After::Closed => false,
                     After::Ask => DB::in_transaction(turn.conn()).await?,
                 };
-                turn.unsettled = false;
+                turn.armed = false;
                 if open {
                     self.0.writer.pin(owner, turn);
                 } else {
@@ -266,7 +266,7 @@ impl<DB: Backend> RwPool<DB> {
                 if open {
                     used.keep();
                 } else {
-                    used.unsettled = false;
+                    used.armed = false;
                     self.0.writer.unpin(used);
                 }
                 Ok(())

@@ -93,7 +93,7 @@ struct Handoff {
     /// pin that did not end cleanly. The release hook then checks (costing two worker round
     /// trips) and rolls back; clean returns (a committed pin, a typed `Transaction`, which sqlx
     /// itself rolls back on drop) skip the check.
-    suspect: AtomicBool,
+    returning: Returning,
     counters: Arc<Counters>,
 }
 
@@ -126,7 +126,7 @@ impl<DB: Backend> Writer<DB> {
             turn_owner: SyncMutex::new(None),
             parked_at: Arc::default(),
             activity: Arc::new(Activity::default()),
-            suspect: AtomicBool::new(false),
+            returning: Returning::default(),
             counters,
         });
         let watched = Arc::clone(&handoff.activity);
@@ -163,7 +163,7 @@ impl<DB: Backend> Writer<DB> {
                 if let Some((_, since)) = lock(&released.holder).take() {
                     released.counters.writer_hold.record(since.elapsed());
                 }
-                let suspect = released.suspect.swap(false, Ordering::AcqRel);
+                let suspect = released.returning.take_unverified();
                 let user = user_release.clone();
                 Box::pin(async move {
                     if suspect && DB::in_transaction(conn).await? {
@@ -261,7 +261,7 @@ impl<DB: Backend> Writer<DB> {
             self.fill(&mut guard).await?;
             Ok(Turn {
                 guard,
-                unsettled: false,
+                armed: false,
                 since: Instant::now(),
                 handoff: Arc::clone(&self.handoff),
             })
@@ -384,7 +384,7 @@ impl<DB: Backend> Writer<DB> {
         };
         let conn = turn.into_connection();
         if arbitrary {
-            self.handoff.suspect.store(true, Ordering::Release);
+            self.handoff.returning.unverified();
         }
         self.handoff.activity.touch();
         *lock(&self.handoff.holder) = Some((owner, Instant::now()));
@@ -409,7 +409,7 @@ impl<DB: Backend> Writer<DB> {
             Some(conn) => conn,
             None => self.pool.try_acquire()?,
         };
-        self.handoff.suspect.store(true, Ordering::Release);
+        self.handoff.returning.unverified();
         self.handoff.activity.touch();
         *lock(&self.handoff.holder) = Some((owner, Instant::now()));
         Some(conn)
@@ -421,7 +421,7 @@ impl<DB: Backend> Writer<DB> {
         self.closed.store(true, Ordering::Release);
         let closing = self.pool.close();
         let drain = async {
-            self.handoff.suspect.store(true, Ordering::Release);
+            self.handoff.returning.unverified();
             let pins: Vec<Arc<Pin<DB>>> = lock(&self.pins).drain().map(|(_, pin)| pin).collect();
             for pin in &pins {
                 self.handoff
@@ -440,6 +440,25 @@ impl<DB: Backend> Writer<DB> {
             drop(slot.take());
         };
         futures_util::future::join(closing, drain).await;
+    }
+}
+
+/// How the writer connection will be taken back when it returns to sqlx's pool: trusted (a
+/// typed `Transaction`, which sqlx rolls back itself; a pin that ended cleanly), or unverified
+/// (it may be inside a transaction: the release hook asks the connection and rolls back).
+/// One expectation per return; the hook takes it.
+#[derive(Default)]
+struct Returning(AtomicBool);
+
+impl Returning {
+    /// The next return may be inside a transaction: check it.
+    fn unverified(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    /// The expectation for the return under way: `true` if it must be checked.
+    fn take_unverified(&self) -> bool {
+        self.0.swap(false, Ordering::AcqRel)
     }
 }
 

@@ -28,13 +28,28 @@ pub(crate) struct Pin<DB: Backend> {
     pub(super) conn: Slot<DB>,
     pub(super) since: Instant,
     pub(super) last_used: SyncMutex<Instant>,
-    /// A statement in this transaction was cancelled: its outcome is unknown, so the
-    /// transaction must not go on. Set synchronously on drop so the task's very next
-    /// statement sees it, even before the spawned settle runs.
-    pub(super) poisoned: AtomicBool,
+    /// Poisoned once a statement in this transaction was cancelled: its outcome is unknown,
+    /// so the transaction must not go on.
+    pub(super) state: PinState,
     /// When the owner's statement inside the transaction handed a row to its caller and has not
     /// been polled since (0 otherwise), as [`Handoff::parked_at`] for a turn.
     pub(super) parked_at: Arc<AtomicU64>,
+}
+
+/// A pin's life: live until a statement in it is cancelled, then poisoned for good (set
+/// synchronously on drop, so the task's very next statement sees it, before the spawned settle
+/// runs).
+#[derive(Default)]
+pub(super) struct PinState(AtomicBool);
+
+impl PinState {
+    fn poison(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    fn is_poisoned(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
 }
 
 /// Why a pinned transaction was rolled back behind its task's back.
@@ -60,7 +75,9 @@ pub(crate) enum PinAccess<DB: Backend> {
 pub(crate) struct PinnedUse<DB: Backend> {
     pub(super) guard: OwnedMutexGuard<Option<PoolConnection<DB>>>,
     pub(super) pin: Arc<Pin<DB>>,
-    pub(crate) unsettled: bool,
+    /// Armed (see `txn::arms`): dropped like this, the statement was cancelled and the pin is
+    /// poisoned.
+    pub(crate) armed: bool,
     pub(crate) owner: Owner,
     pub(super) writer: Weak<Writer<DB>>,
 }
@@ -165,7 +182,7 @@ impl<DB: Backend> Writer<DB> {
                 None => PinAccess::Gone,
             };
         }
-        if pin.poisoned.load(Ordering::Acquire) {
+        if pin.state.is_poisoned() {
             self.settle_poisoned(owner, &pin, guard).await;
             return match self.take_abandoned(owner) {
                 Some(error) => PinAccess::Abandoned(error),
@@ -175,7 +192,7 @@ impl<DB: Backend> Writer<DB> {
         PinAccess::Use(PinnedUse {
             guard,
             pin,
-            unsettled: false,
+            armed: false,
             owner,
             writer: Arc::downgrade(self),
         })
@@ -184,7 +201,7 @@ impl<DB: Backend> Writer<DB> {
     /// Roll back the transaction `used` belongs to and release the writer: its task sent a new
     /// `BEGIN` while it was still open, so the old one can never be finished correctly.
     pub(crate) async fn roll_back_stale(&self, mut used: PinnedUse<DB>) -> Error {
-        used.unsettled = false;
+        used.armed = false;
         bump(&self.handoff.counters.abandoned_transactions);
         if let Some(mut conn) = used.guard.take() {
             self.abandon_pin(used.owner, &used.pin);
@@ -212,7 +229,7 @@ impl<DB: Backend> Writer<DB> {
         if self.is_closed() {
             // Close has drained the pins already: let the connection go back to the closing
             // pool, where the release check rolls the transaction back.
-            turn.unsettled = true;
+            turn.armed = true;
             return;
         }
         let conn = turn.into_connection();
@@ -221,7 +238,7 @@ impl<DB: Backend> Writer<DB> {
             conn: Arc::new(Mutex::new(Some(conn))),
             since: Instant::now(),
             last_used: SyncMutex::new(Instant::now()),
-            poisoned: AtomicBool::new(false),
+            state: PinState::default(),
             parked_at: Arc::default(),
         });
         if lock(&self.pins).insert(owner, pin).is_none() {
@@ -240,7 +257,7 @@ impl<DB: Backend> Writer<DB> {
     /// A pin ends other than by a clean `unpin`: whatever happens next (a rollback that may be
     /// cancelled or fail), the connection goes back suspect.
     pub(super) fn abandon_pin(&self, owner: Owner, pin: &Arc<Pin<DB>>) {
-        self.handoff.suspect.store(true, Ordering::Release);
+        self.handoff.returning.unverified();
         self.forget_pin(owner, pin);
     }
 
@@ -285,7 +302,7 @@ impl<DB: Backend> Writer<DB> {
 
     pub(super) async fn settle_later(&self, owner: Owner, pin: Arc<Pin<DB>>) {
         let guard = Arc::clone(&pin.conn).lock_owned().await;
-        if guard.is_some() && pin.poisoned.load(Ordering::Acquire) {
+        if guard.is_some() && pin.state.is_poisoned() {
             self.settle_poisoned(owner, &pin, guard).await;
         }
     }
@@ -355,7 +372,7 @@ impl<DB: Backend> PinnedUse<DB> {
 
     /// The statement finished; the pin stays.
     pub(crate) fn keep(mut self) {
-        self.unsettled = false;
+        self.armed = false;
     }
 }
 
@@ -363,8 +380,8 @@ impl<DB: Backend> Drop for PinnedUse<DB> {
     fn drop(&mut self) {
         *lock(&self.pin.last_used) = Instant::now();
         self.pin.parked_at.store(0, Ordering::Release);
-        if self.unsettled && self.guard.is_some() {
-            self.unsettled = false;
+        if self.armed && self.guard.is_some() {
+            self.armed = false;
             poison(&self.writer, self.owner, Arc::clone(&self.pin));
         }
     }
@@ -374,7 +391,7 @@ impl<DB: Backend> Drop for PinnedUse<DB> {
 /// statement cannot run in the half-known transaction, and settle it off this task, so the
 /// writer is released even if the task never comes back.
 pub(super) fn poison<DB: Backend>(writer: &Weak<Writer<DB>>, owner: Owner, pin: Arc<Pin<DB>>) {
-    pin.poisoned.store(true, Ordering::Release);
+    pin.state.poison();
     let Some(writer) = writer.upgrade() else {
         return;
     };

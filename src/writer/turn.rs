@@ -23,10 +23,10 @@ use crate::error::{pool_error, RwErrorKind};
 /// the next caller in the queue.
 pub(crate) struct Turn<DB: Backend> {
     pub(super) guard: Grant<Option<PoolConnection<DB>>>,
-    /// A statement that may change the transaction state is running. If the turn is dropped
-    /// like this (its future was cancelled), the connection's state is unknown, so it goes back
-    /// to sqlx's pool, whose release hook rolls back whatever is open.
-    pub(crate) unsettled: bool,
+    /// Armed (see `txn::arms`): a statement that may change the transaction state is running.
+    /// If the turn is dropped like this (its future was cancelled), the connection's state is
+    /// unknown, so it goes back to sqlx's pool, whose release hook rolls back whatever is open.
+    pub(crate) armed: bool,
     pub(super) since: Instant,
     pub(super) handoff: Arc<Handoff>,
 }
@@ -73,7 +73,7 @@ impl<DB: Backend> Turn<DB> {
     /// Take the connection out of the queue's slot; its hold goes on and is recorded when it
     /// comes back through sqlx's pool (or when its pin ends).
     pub(super) fn into_connection(mut self) -> PoolConnection<DB> {
-        self.unsettled = false;
+        self.armed = false;
         self.guard.take().expect(INVARIANT)
     }
 }
@@ -88,8 +88,8 @@ impl<DB: Backend> Drop for Turn<DB> {
                 .writer_hold
                 .record(self.since.elapsed());
         }
-        if self.unsettled {
-            self.handoff.suspect.store(true, Ordering::Release);
+        if self.armed {
+            self.handoff.returning.unverified();
             drop(self.guard.take());
         }
     }

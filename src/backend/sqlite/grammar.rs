@@ -172,7 +172,7 @@ fn pragma_access(name: &str) -> SettingAccess {
         }
         // Database-wide values stored in the file: any connection reads the same value.
         // (Not journal_mode: SQLite's sqlite3_stmt_readonly calls even its query form a write,
-        // since querying may change the mode; tests/differential.rs holds us to that.)
+        // since querying may change the mode; tests/routing/differential.rs holds us to that.)
         "application_id" | "user_version" | "schema_version" | "page_size" | "encoding"
         | "auto_vacuum" => SettingAccess::Value,
         // Per-connection settings that change what reads do or cost: set through the pool,
@@ -445,7 +445,7 @@ mod tests {
         assert_eq!(route(""), Route::writer(Reason::Empty));
         assert_eq!(route("-- only a comment"), Route::writer(Reason::Empty));
         assert_eq!(route("\0\u{fffd}'unterminated").target(), Target::Writer);
-        // Found by tests/classifier_fuzz.rs: an unterminated quote before a multi-byte char.
+        // Found by tests/routing/fuzz.rs: an unterminated quote before a multi-byte char.
         assert_eq!(route("PRAGMA \"Mé").target(), Target::Writer);
     }
 }

@@ -116,12 +116,12 @@ impl Backend for Sqlite {
             .create_if_missing(settings.create_if_missing)
     }
 
-    fn reader_options(
+    fn reader_targets(
         settings: &SqliteSettings,
         base: &SqliteConnectOptions,
-    ) -> Option<SqliteConnectOptions> {
+    ) -> Vec<SqliteConnectOptions> {
         if is_in_memory(base) {
-            return None;
+            return Vec::new();
         }
         // A reader is the caller's options (collations, extensions, VFS, hooks: nothing is
         // lost) made read-only. sqlx sends every pragma in the options when it opens a
@@ -131,15 +131,13 @@ impl Backend for Sqlite {
         // is overwritten with a value that only reads: `auto_vacuum = NONE` is kept for a
         // VACUUM a reader never runs, and an unknown mode name makes SQLite report the mode
         // instead of changing it.
-        Some(
-            settings
-                .apply(base.clone())
-                .pragma("auto_vacuum", "NONE")
-                .pragma("journal_mode", "QUERY")
-                .pragma("locking_mode", "QUERY")
-                .read_only(true)
-                .create_if_missing(false),
-        )
+        vec![settings
+            .apply(base.clone())
+            .pragma("auto_vacuum", "NONE")
+            .pragma("journal_mode", "QUERY")
+            .pragma("locking_mode", "QUERY")
+            .read_only(true)
+            .create_if_missing(false)]
     }
 
     fn with_session_setting(
