@@ -27,6 +27,36 @@ fn options_are_clone_and_debug() {
     assert!(shown.contains("after_connect: true"), "{shown}");
 }
 
+/// The readers' sqlx options carry sqlx's defaults, and what the caller sets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reader_pool_options_default_as_sqlx_and_follow_the_caller() {
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(5)).await;
+    let options = pool.options();
+    assert_eq!(options.get_max_connections(), 5);
+    assert_eq!(options.get_min_connections(), 0);
+    assert_eq!(options.get_idle_timeout(), Some(Duration::from_secs(600)));
+    assert_eq!(options.get_max_lifetime(), Some(Duration::from_secs(1800)));
+    assert!(!options.get_test_before_acquire());
+
+    let (_dir, pool) = common::file_pool_with(
+        SqliteRwPoolOptions::new()
+            .max_connections(2)
+            .min_connections(1)
+            .idle_timeout(Duration::from_secs(7))
+            .max_lifetime(None)
+            .test_before_acquire(true),
+    )
+    .await;
+    let options = pool.options();
+    assert_eq!(options.get_max_connections(), 2);
+    assert_eq!(options.get_min_connections(), 1);
+    assert_eq!(options.get_idle_timeout(), Some(Duration::from_secs(7)));
+    assert_eq!(options.get_max_lifetime(), None);
+    assert!(options.get_test_before_acquire());
+    // An unparseable URL is reported by connect_lazy itself, before any connection.
+    assert!(SqliteRwPool::connect_lazy("sqlite://x.db?mode=nonsense").is_err());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_connect_runs_on_every_connection_writer_and_readers() {
     let opened = Arc::new(AtomicU64::new(0));
