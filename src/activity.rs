@@ -19,12 +19,20 @@ use std::time::{Duration, Instant};
 /// What the backend reports about one connection's statements.
 #[derive(Debug, Default)]
 pub struct Activity {
+    /// The backend reports this connection's statements; until it does, the connection
+    /// always counts as in use.
+    watched: AtomicBool,
     running: AtomicBool,
     /// When a statement last started or ended, or when the connection was handed out.
     last: AtomicU64,
 }
 
 impl Activity {
+    /// The backend will report this connection's statements from now on.
+    pub fn watched(&self) {
+        self.watched.store(true, Ordering::Relaxed);
+    }
+
     /// A statement started on the connection.
     pub fn statement_started(&self) {
         self.running.store(true, Ordering::Relaxed);
@@ -43,9 +51,9 @@ impl Activity {
     }
 
     /// How long the connection has had no statement running and none starting or ending;
-    /// zero while one runs.
+    /// zero while one runs, or while nobody reports its statements.
     pub(crate) fn quiet_for(&self) -> Duration {
-        if self.running.load(Ordering::Relaxed) {
+        if !self.watched.load(Ordering::Relaxed) || self.running.load(Ordering::Relaxed) {
             return Duration::ZERO;
         }
         since(self.last.load(Ordering::Relaxed))

@@ -13,7 +13,6 @@ use sqlx::{Error, SqlSafeStr, Transaction};
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::owner::Owner;
 use crate::pool::RwPool;
-use crate::readers::Readers;
 
 impl<DB: Backend> RwPool<DB> {
     /// The writer, if it is free right now, without waiting (as `Pool::try_acquire`);
@@ -106,6 +105,6 @@ impl<DB: Backend> RwPool<DB> {
     }
 
     fn readers_pool(&self) -> Option<sqlx::Pool<DB>> {
-        self.0.readers.as_ref().and_then(Readers::pool)
+        self.0.readers.as_ref().and_then(|readers| readers.pool())
     }
 }

@@ -52,7 +52,7 @@ pub struct RwPool<DB: Backend>(pub(crate) Arc<Shared<DB>>);
 pub(crate) struct Shared<DB: Backend> {
     /// `None` when the database lives in one connection (for SQLite, an in-memory database): reads use the
     /// writer too.
-    pub(crate) readers: Option<Readers<DB>>,
+    pub(crate) readers: Option<Arc<Readers<DB>>>,
     pub(crate) writer: Arc<Writer<DB>>,
     pub(crate) cache: VerdictCache,
     /// TEMP tables and views created through the pool: they exist on the writer only.
@@ -131,7 +131,7 @@ impl<DB: Backend> RwPool<DB> {
             if let Some(hook) = hooks.after_release.clone() {
                 pool_options = pool_options.after_release(move |conn, meta| hook(conn, meta));
             }
-            Readers::new(pool_options, reader_options)
+            Arc::new(Readers::new(pool_options, reader_options))
         });
         let shared = Arc::new(Shared {
             readers,
@@ -322,7 +322,7 @@ impl<DB: Backend> RwPool<DB> {
         self.0
             .readers
             .as_ref()
-            .and_then(Readers::pool)
+            .and_then(|readers| readers.pool())
             .unwrap_or_else(|| self.0.writer.pool().clone())
     }
 
@@ -339,11 +339,7 @@ impl<DB: Backend> RwPool<DB> {
     /// does the same in the background.
     pub async fn close(&self) {
         self.0.writer.mark_closed();
-        close_in_order(
-            self.0.readers.as_ref().and_then(Readers::pool),
-            Arc::clone(&self.0.writer),
-        )
-        .await;
+        close_in_order(self.0.readers.clone(), Arc::clone(&self.0.writer)).await;
     }
 
     /// `true` once [`close`](Self::close) has been called.
@@ -406,7 +402,7 @@ async fn reap_idle_transactions<DB: Backend>(shared: Weak<Shared<DB>>, period: D
 /// Readers close before the writer: for SQLite, the last connection to close checkpoints the
 /// WAL into the database and removes
 /// it when the last connection closes, which a read-only connection cannot do.
-async fn close_in_order<DB: Backend>(readers: Option<Pool<DB>>, writer: Arc<Writer<DB>>) {
+async fn close_in_order<DB: Backend>(readers: Option<Arc<Readers<DB>>>, writer: Arc<Writer<DB>>) {
     if let Some(readers) = readers {
         readers.close().await;
     }
@@ -422,7 +418,7 @@ impl<DB: Backend> Drop for Shared<DB> {
         }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(close_in_order(
-                self.readers.as_ref().and_then(Readers::pool),
+                self.readers.take(),
                 Arc::clone(&self.writer),
             ));
         }
@@ -444,7 +440,7 @@ impl<DB: Backend> fmt::Debug for RwPool<DB> {
                     .0
                     .readers
                     .as_ref()
-                    .and_then(Readers::pool)
+                    .and_then(|readers| readers.pool())
                     .map(|p| p.size()),
             )
             .field("single_connection", &self.0.readers.is_none())

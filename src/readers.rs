@@ -15,7 +15,7 @@
 //! only writes (or migrates) holds the file through one connection.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use sqlx::pool::{PoolConnection, PoolOptions};
@@ -29,6 +29,12 @@ pub(crate) struct Readers<DB: Backend> {
     /// Bumped whenever `current` is replaced: a read whose pool closed under it (replaced by
     /// a setting, paused for a journal-mode change) tries again with the new one.
     generation: AtomicU64,
+    /// Journal-mode changes under way: readers open again only once none is.
+    changes: AtomicUsize,
+    /// Replaced pools still closing, so that closing the readers waits for them too.
+    retiring: Mutex<Vec<Pool<DB>>>,
+    /// Closed for good: nothing opens readers again.
+    closed: AtomicBool,
     /// What the next pool opens with: the caller's options, made read-only by the backend,
     /// plus every setting sent through the pool since.
     options: Mutex<Options<DB>>,
@@ -48,6 +54,9 @@ impl<DB: Backend> Readers<DB> {
         Readers {
             current: RwLock::new(Some(pool)),
             generation: AtomicU64::new(0),
+            changes: AtomicUsize::new(0),
+            retiring: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
             options: Mutex::new(Options {
                 connect,
                 settings: HashMap::new(),
@@ -116,11 +125,23 @@ impl<DB: Backend> Readers<DB> {
     /// the old pool closes once its connections are back.
     fn replace(&self, connect: &ConnectOptionsOf<DB>) {
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+        if self.closed.load(Ordering::Acquire) {
+            return;
+        }
         if let Some(old) = current.take() {
             *current = Some(self.pool_options.clone().connect_lazy_with(connect.clone()));
             self.generation.fetch_add(1, Ordering::AcqRel);
-            close_later(old);
+            self.retire(old);
         }
+    }
+
+    /// `old` closes in the background once the reads it lent out are back; [`close`] waits for
+    /// it too.
+    fn retire(&self, old: Pool<DB>) {
+        let mut retiring = self.retiring.lock().unwrap_or_else(|p| p.into_inner());
+        retiring.retain(|pool| pool.size() > 0);
+        retiring.push(old.clone());
+        close_later(old);
     }
 
     /// The sqlx options every readers' pool is built with.
@@ -128,10 +149,12 @@ impl<DB: Backend> Readers<DB> {
         &self.pool_options
     }
 
-    /// Close the readers and send reads to the writer until [`resume`](Self::resume). Waits up
-    /// to `bound` for reads in flight to finish (their connections must be closed before the
-    /// file can change journal mode); `false` if some were still out then.
+    /// A journal-mode change begins: close the readers and send reads to the writer until
+    /// every change under way has ended ([`end_change`](Self::end_change)). Waits up to `bound`
+    /// for reads in flight to finish (their connections must be closed before the file can
+    /// change journal mode); `false` if some were still out then.
     pub(crate) async fn pause(&self, bound: std::time::Duration) -> bool {
+        self.changes.fetch_add(1, Ordering::AcqRel);
         let old = {
             let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
             self.generation.fetch_add(1, Ordering::AcqRel);
@@ -143,10 +166,29 @@ impl<DB: Backend> Readers<DB> {
         }
     }
 
-    /// Open readers again after [`pause`](Self::pause); nothing if they are open.
+    /// A journal-mode change has ended; `readers_can_run`: what the database's mode now
+    /// allows, `None` if unknown. `true` if the mode must be read again (unknown, and no other
+    /// change under way) before readers may open.
+    pub(crate) fn end_change(&self, readers_can_run: Option<bool>) -> bool {
+        let left = self.changes.fetch_sub(1, Ordering::AcqRel) - 1;
+        match (left, readers_can_run) {
+            (0, Some(true)) => {
+                self.resume();
+                false
+            }
+            (0, None) => true,
+            _ => false,
+        }
+    }
+
+    /// Open readers again, unless a journal-mode change is under way or they are closed for
+    /// good; nothing if they are open.
     pub(crate) fn resume(&self) {
         let options = self.options.lock().unwrap_or_else(|p| p.into_inner());
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+        if self.changes.load(Ordering::Acquire) > 0 || self.closed.load(Ordering::Acquire) {
+            return;
+        }
         if current.is_none() {
             *current = Some(
                 self.pool_options
@@ -163,6 +205,22 @@ impl<DB: Backend> Readers<DB> {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .is_none()
+    }
+}
+
+impl<DB: Backend> Readers<DB> {
+    /// Close every reader for good, including pools replaced earlier and still closing.
+    pub(crate) async fn close(&self) {
+        let current = {
+            let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+            self.closed.store(true, Ordering::Release);
+            current.clone()
+        };
+        let retiring =
+            std::mem::take(&mut *self.retiring.lock().unwrap_or_else(|p| p.into_inner()));
+        for pool in current.into_iter().chain(retiring) {
+            pool.close().await;
+        }
     }
 }
 

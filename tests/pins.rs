@@ -543,3 +543,41 @@ async fn concurrent_futures_of_one_task_run_in_turn_inside_its_transaction() {
         "both ran inside the transaction and were rolled back together"
     );
 }
+
+/// A stream of the task's own transaction stopped before its first row (polled once, then
+/// left) is not provably idle, but the next statement's wait for it is still bounded by the
+/// acquire timeout: an error, never a hang.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_behind_the_tasks_own_unpolled_stream_is_bounded_by_the_acquire_timeout() {
+    let (_dir, pool) = common::file_pool_with(
+        sqlx_rw::SqliteRwPoolOptions::new().acquire_timeout(Duration::from_millis(300)),
+    )
+    .await;
+    schema(&pool).await;
+    sqlx::query("BEGIN").execute(&pool).await.unwrap();
+    let bounded = tokio::time::timeout(Duration::from_secs(10), async {
+        let sql =
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000)
+                   SELECT COUNT(*) FROM c";
+        let mut rows = sqlx::query_scalar::<_, i64>(sql).fetch(&pool);
+        // Polled once: the query is under way, no row has come back yet.
+        assert!(futures_util::poll!(futures_util::StreamExt::next(&mut rows)).is_pending());
+        let err = sqlx::query("UPDATE counter SET n = 1")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                common::rw_kind(&err),
+                Some(RwErrorKind::WriterTimedOut | RwErrorKind::WriterHeldByThisTask)
+            ),
+            "{err}"
+        );
+    })
+    .await;
+    assert!(
+        bounded.is_ok(),
+        "the wait ended on its own, well within 10 s"
+    );
+    sqlx::query("ROLLBACK").execute(&pool).await.unwrap();
+}

@@ -41,9 +41,12 @@ pub trait WriterGuard: Send + Sync {
     /// now).
     fn before_turn(&self) -> Result<(), Error>;
 
-    /// `true` once if the writer's connection must be closed and opened anew before its next
-    /// use (the thing it was bound to is gone and back).
-    fn take_reopen(&self) -> bool;
+    /// `true` while the writer's connection must be closed and opened anew before its next use
+    /// (the thing it was bound to is gone and back), until [`reopened`](Self::reopened).
+    fn must_reopen(&self) -> bool;
+
+    /// The old connection is closed: the next one opens anew.
+    fn reopened(&self);
 
     /// `false` while the writer must not be lent out without waiting (`try_acquire`).
     fn is_usable(&self) -> bool;
@@ -102,9 +105,10 @@ pub trait Backend: Database + Sized {
     ) -> BoxFuture<'_, Result<(), Error>>;
 
     /// Have `conn` (the writer) report each statement's start and end to `activity`, so the
-    /// pool can tell a handed-out writer in use from one left idle. A backend that cannot
-    /// leaves it unreported: the connection then always counts as in use, and a task that
-    /// asks again for the writer it holds waits (as on a plain pool) until the acquire timeout.
+    /// pool can tell a handed-out writer in use from one left idle; a backend that does calls
+    /// [`Activity::watched`] first. One that cannot leaves it unwatched: the connection then
+    /// always counts as in use, and a task that asks again for the writer it holds waits (as
+    /// on a plain pool) until the acquire timeout.
     fn watch_statements(
         conn: &mut Self::Connection,
         activity: std::sync::Arc<Activity>,

@@ -130,30 +130,38 @@ impl<DB: Backend> RwPool<DB> {
     }
 
     /// Before `verdict`'s statement runs: a journal-mode change needs the file to itself, so
-    /// the readers close first (waiting, within the acquire timeout, for reads in flight).
-    pub(crate) async fn before_run(&self, verdict: &Verdict) {
-        if let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) {
-            if !readers.pause(self.0.acquire_timeout).await {
-                tracing::warn!(
-                    target: "sqlx_rw",
-                    "reads still in flight after the acquire timeout; the journal-mode change \
-                     may find the file busy"
-                );
-            }
+    /// the readers close first (waiting, within the acquire timeout, for reads in flight), and
+    /// stay closed until the change has ended (the returned guard).
+    pub(crate) async fn before_run(&self, verdict: &Verdict) -> Option<JournalChange<DB>> {
+        let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) else {
+            return None;
+        };
+        let change = JournalChange {
+            pool: Some(self.clone()),
+        };
+        if !readers.pause(self.0.acquire_timeout).await {
+            tracing::warn!(
+                target: "sqlx_rw",
+                "reads still in flight after the acquire timeout; the journal-mode change \
+                 may find the file busy"
+            );
         }
+        Some(change)
     }
 
     /// After `sql` ran on `conn` (the writer) with `ok`: carry what it changed to the other
     /// connections. Per-connection settings reach every reader, and the writer's reconnects;
     /// after a journal-mode change, readers open again only in a mode that lets them run
-    /// beside the writer. Never fails the statement: if the mode cannot be read back, readers
-    /// stay paused and reads keep running on the writer, which is always correct.
+    /// beside the writer, and only once no other change is under way. Never fails the
+    /// statement: if the mode cannot be read back, readers stay paused and reads keep running
+    /// on the writer, which is always correct.
     pub(crate) async fn after_run(
         &self,
         sql: &str,
         verdict: &Verdict,
         conn: &mut DB::Connection,
         ok: bool,
+        journal: Option<JournalChange<DB>>,
     ) {
         let Some(readers) = &self.0.readers else {
             return;
@@ -177,28 +185,51 @@ impl<DB: Backend> RwPool<DB> {
                     );
                 }
             }
-            Setting::Journal => match DB::readers_can_run(conn).await {
-                Ok(true) => readers.resume(),
-                Ok(false) => tracing::info!(
-                    target: "sqlx_rw",
-                    "the database left WAL mode: reads run on the writer until it is back"
-                ),
-                Err(error) => tracing::warn!(
-                    target: "sqlx_rw",
-                    %error,
-                    "could not read the journal mode back; reads run on the writer until the \
-                     next journal-mode change through the pool"
-                ),
-            },
+            Setting::Journal => {
+                let allowed = match DB::readers_can_run(conn).await {
+                    Ok(allowed) => Some(allowed),
+                    Err(error) => {
+                        tracing::warn!(
+                            target: "sqlx_rw",
+                            %error,
+                            "could not read the journal mode back; reads run on the writer \
+                             until it is read again"
+                        );
+                        None
+                    }
+                };
+                if allowed == Some(false) {
+                    tracing::info!(
+                        target: "sqlx_rw",
+                        "the database left WAL mode: reads run on the writer until it is back"
+                    );
+                }
+                if let Some(change) = journal {
+                    change.end(allowed);
+                }
+            }
             Setting::None | Setting::Session => {}
         }
     }
 
-    /// The statement that [`before_run`](Self::before_run) prepared for never ran (no
-    /// connection): undo what it did.
-    pub(crate) fn did_not_run(&self, verdict: &Verdict) {
-        if let (Setting::Journal, Some(readers)) = (verdict.setting, &self.0.readers) {
-            readers.resume();
+    /// A journal-mode change ended with the mode unknown (it never ran, or it was cancelled):
+    /// read the mode under a writer turn of its own, then let readers open if it allows.
+    async fn recheck_readers(self) {
+        let Some(readers) = &self.0.readers else {
+            return;
+        };
+        let Ok(mut turn) = self.0.writer.turn(Owner::current()).await else {
+            return;
+        };
+        match DB::readers_can_run(turn.conn()).await {
+            Ok(true) => readers.resume(),
+            Ok(false) => {}
+            Err(error) => tracing::warn!(
+                target: "sqlx_rw",
+                %error,
+                "could not read the journal mode; reads run on the writer until the next \
+                 journal-mode change through the pool"
+            ),
         }
     }
 
@@ -254,10 +285,13 @@ impl<DB: Backend> RwPool<DB> {
                 Ok(())
             }
             Lease::Pinned(mut used) => {
-                if ok && verdict.txn == TxnEffect::End {
-                    // A COMMIT into a deleted file is not a commit.
-                    self.0.writer.check_after()?;
-                }
+                // A COMMIT into a deleted file is not a commit: said once the pin is settled, so
+                // the error does not read as a cancellation.
+                let committed = if ok && verdict.txn == TxnEffect::End {
+                    self.0.writer.check_after()
+                } else {
+                    Ok(())
+                };
                 let open = match txn::after(Held::Pinned, verdict.txn, outcome) {
                     After::Open => true,
                     After::Closed => false,
@@ -269,8 +303,44 @@ impl<DB: Backend> RwPool<DB> {
                     used.armed = false;
                     self.0.writer.unpin(used);
                 }
-                Ok(())
+                committed
             }
+        }
+    }
+}
+
+/// A journal-mode change under way: readers stay paused until it ends. Dropped without
+/// [`end`](Self::end) (the statement never ran, or its future was dropped), the mode is read
+/// again under a writer turn of its own before readers may open, so they are never left paused
+/// by a change that did not happen.
+pub(crate) struct JournalChange<DB: Backend> {
+    pool: Option<RwPool<DB>>,
+}
+
+impl<DB: Backend> JournalChange<DB> {
+    /// The change ended; `readers_can_run`: what the mode now allows, `None` if unknown.
+    pub(crate) fn end(mut self, readers_can_run: Option<bool>) {
+        if let Some(pool) = self.pool.take() {
+            finish_change(pool, readers_can_run);
+        }
+    }
+}
+
+impl<DB: Backend> Drop for JournalChange<DB> {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            finish_change(pool, None);
+        }
+    }
+}
+
+fn finish_change<DB: Backend>(pool: RwPool<DB>, readers_can_run: Option<bool>) {
+    let Some(readers) = &pool.0.readers else {
+        return;
+    };
+    if readers.end_change(readers_can_run) {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(pool.recheck_readers());
         }
     }
 }

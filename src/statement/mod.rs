@@ -38,6 +38,7 @@ use crate::pool::RwPool;
 use crate::route::classify::{Setting, Verdict};
 use crate::writer::park;
 
+use lease::JournalChange;
 pub(crate) use lease::Lease;
 
 /// A query taken apart: what actually runs on the chosen connection.
@@ -103,6 +104,8 @@ struct Run<DB: Backend> {
     /// A copy of the arguments, for a retry on the writer if a reader refuses the statement.
     spare: Option<DB::Arguments>,
     persistent: bool,
+    /// A journal-mode change under way, ended once the statement has run.
+    journal: Option<JournalChange<DB>>,
     span: Span,
     ran: Instant,
 }
@@ -125,14 +128,9 @@ impl<DB: Backend> Run<DB> {
             return Err(pool.rejection(sql.as_str(), &verdict));
         }
         check_arguments(&verdict, &arguments)?;
-        pool.before_run(&verdict).await;
-        let lease = match pool.lease(&verdict, owner).await {
-            Ok(lease) => lease,
-            Err(error) => {
-                pool.did_not_run(&verdict);
-                return Err(error);
-            }
-        };
+        let journal = pool.before_run(&verdict).await;
+        // Dropped on an error here, the journal change rereads the mode itself.
+        let lease = pool.lease(&verdict, owner).await?;
         record_lease(&span, &verdict, &lease, started);
         let spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
         let sql = Some(pool.rewrite(sql, &verdict));
@@ -145,6 +143,7 @@ impl<DB: Backend> Run<DB> {
             arguments,
             spare,
             persistent,
+            journal,
             span,
             ran: Instant::now(),
         })
@@ -196,14 +195,21 @@ impl<DB: Backend> Run<DB> {
             verdict,
             mut lease,
             sql,
+            journal,
             span,
             ran,
             ..
         } = self;
         let on_writer = !lease.is_reader();
         if let (true, Some(sql)) = (on_writer && verdict.setting != Setting::None, &sql) {
-            pool.after_run(sql.as_str(), &verdict, lease.conn(), outcome.is_ok())
-                .await;
+            pool.after_run(
+                sql.as_str(),
+                &verdict,
+                lease.conn(),
+                outcome.is_ok(),
+                journal,
+            )
+            .await;
         }
         pool.finish(lease, &verdict, outcome.is_ok(), owner).await?;
         span.record("exec_us", ran.elapsed().as_micros() as u64);

@@ -248,15 +248,17 @@ impl<DB: Backend> Writer<DB> {
             if self.is_closed() {
                 return Err(Error::PoolClosed);
             }
-            if self.guard.as_ref().is_some_and(|g| g.take_reopen()) {
+            if let Some(watch) = self.guard.as_ref().filter(|g| g.must_reopen()) {
                 // Whichever way the connection comes back (parked here or through sqlx's pool),
-                // it is bound to what is gone: close it, then open anew.
+                // it is bound to what is gone: close it, then open anew. Only once it is closed
+                // is the reopen done: cancelled before, the next turn does it.
                 if guard.is_none() {
                     *guard = Some(self.pool.acquire().await?);
                 }
                 if let Some(mut stale) = guard.take() {
                     stale.close_on_drop();
                 }
+                watch.reopened();
             }
             self.fill(&mut guard).await?;
             Ok(Turn {
@@ -364,7 +366,13 @@ impl<DB: Backend> Writer<DB> {
     }
 
     fn held_by(&self, owner: Owner) -> bool {
-        lock(&self.handoff.holder).is_some_and(|(holder, _)| holder == owner)
+        let mut holder = lock(&self.handoff.holder);
+        // A caller may close the connection rather than give it back, and sqlx runs no release
+        // hook then: once the connection is gone or idle in sqlx's pool, nobody holds it.
+        if holder.is_some() && (self.pool.size() == 0 || self.pool.num_idle() > 0) {
+            *holder = None;
+        }
+        holder.is_some_and(|(holder, _)| holder == owner)
     }
 
     /// Take the writer away from the queue for a `Transaction` or an acquired connection. It

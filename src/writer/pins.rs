@@ -156,6 +156,7 @@ impl<DB: Backend> Writer<DB> {
                 };
                 let lock = Arc::clone(&pin.conn).lock_owned();
                 tokio::pin!(lock);
+                let deadline = Instant::now() + self.acquire_timeout;
                 let guard = loop {
                     match tokio::time::timeout(CHECK_OWN, &mut lock).await {
                         Ok(guard) => break guard,
@@ -167,6 +168,21 @@ impl<DB: Backend> Writer<DB> {
                                  transaction (begun with BEGIN through the pool) and is not \
                                  being polled, so the next statement would wait forever: \
                                  collect or drop the stream before running the next statement",
+                            ));
+                        }
+                        // A holder that is neither done nor provably idle (a stream stopped
+                        // before its first row): bounded like any wait for the writer.
+                        Err(_) if Instant::now() >= deadline => {
+                            poison.pin = None;
+                            return PinAccess::Busy(pool_error(
+                                RwErrorKind::WriterTimedOut,
+                                format!(
+                                    "timed out after {:?} waiting for this task's own statement \
+                                     inside its transaction (begun with BEGIN through the \
+                                     pool) to finish: a stream of it is probably no longer \
+                                     polled; collect or drop it before the next statement",
+                                    self.acquire_timeout
+                                ),
                             ));
                         }
                         Err(_) => {}

@@ -429,3 +429,87 @@ async fn locking_mode_is_refused_and_write_pragmas_apply_to_every_write() {
         .unwrap();
     assert_eq!((on_writer, on_reader), (-4321, -4321));
 }
+
+/// A journal-mode change that never runs (its caller gave up while it waited for the writer)
+/// must not leave the readers paused: the pool reads the mode again and reopens them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_journal_mode_change_does_not_leave_readers_paused() {
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(2)).await;
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Another task holds the writer, so the change waits in the queue.
+    let holder = pool.clone();
+    let (held, release) = tokio::sync::oneshot::channel::<()>();
+    let (ready, is_ready) = tokio::sync::oneshot::channel::<()>();
+    let holding = tokio::spawn(async move {
+        let tx = holder.begin().await.unwrap();
+        ready.send(()).unwrap();
+        release.await.ok();
+        tx.commit().await.unwrap();
+    });
+    is_ready.await.unwrap();
+    let change = sqlx::query("PRAGMA journal_mode = DELETE").execute(&pool);
+    assert!(tokio::time::timeout(Duration::from_millis(200), change)
+        .await
+        .is_err());
+    assert!(
+        pool.stats().readers_paused,
+        "paused while the change was under way"
+    );
+    drop(held);
+    holding.await.unwrap();
+    // The mode is still WAL: readers come back, and reads use them.
+    let mut resumed = false;
+    for _ in 0..200 {
+        if !pool.stats().readers_paused {
+            resumed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(resumed, "readers resumed");
+    let before = pool.stats().reader_statements;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(pool.stats().reader_statements, before + 1);
+}
+
+/// After `close()`, nothing reopens readers, not even a journal-mode change that fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_pool_reopens_no_reader() {
+    let (_dir, pool) = common::file_pool_with(SqliteRwPoolOptions::new().readers(2)).await;
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("SELECT * FROM t")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    // New connect options after close replace no reader.
+    pool.set_connect_options((*pool.connect_options()).clone());
+    let err = sqlx::query("SELECT * FROM t")
+        .fetch_all(&pool)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, sqlx::Error::PoolClosed), "{err}");
+    // Nor does a journal-mode change, which fails.
+    let err = sqlx::query("PRAGMA journal_mode = DELETE")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, sqlx::Error::PoolClosed), "{err}");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let err = sqlx::query("SELECT * FROM t")
+        .fetch_all(&pool)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, sqlx::Error::PoolClosed), "{err}");
+    assert_eq!(pool.stats().readers_open, 0);
+}

@@ -74,14 +74,14 @@ impl WriterGuard for FileWatch {
         }
     }
 
-    fn take_reopen(&self) -> bool {
+    fn must_reopen(&self) -> bool {
+        matches!(*self.state(), FileState::Back(_))
+    }
+
+    fn reopened(&self) {
         let mut state = self.state();
-        match *state {
-            FileState::Back(id) => {
-                *state = FileState::Same(id);
-                true
-            }
-            _ => false,
+        if let FileState::Back(id) = *state {
+            *state = FileState::Same(id);
         }
     }
 

@@ -219,6 +219,7 @@ impl Backend for Sqlite {
             // The context must live as long as the connection, which sqlx may close on any
             // thread at any time; one small `Activity` per writer connection opened (once per
             // pool, again only when the file is reopened) is leaked rather than freed early.
+            activity.watched();
             let context = std::sync::Arc::into_raw(activity) as *mut std::ffi::c_void;
             // SAFETY: the locked handle gives exclusive access to a live `sqlite3*`; the
             // callback only reads `context`, which is never freed.
