@@ -206,9 +206,17 @@ impl<DB: Backend> RwPool<DB> {
     ///
     /// Waits in the writer queue. The transaction holds the writer until it is committed,
     /// rolled back or dropped (dropping rolls back).
+    ///
+    /// A task that already holds the writer idle (an open `Transaction`, an acquired
+    /// connection, a raw transaction begun through the pool) would wait for itself. A plain pool
+    /// would begin on a second connection, where reads work and a write waits for the lock and
+    /// fails; here the transaction begins on a read-only reader instead, as with
+    /// [`acquire`](Self::acquire): reads work, a write fails at once (`attempt to write a
+    /// readonly database`). On an in-memory database, which has no reader, it fails with
+    /// [`RwErrorKind::WriterHeldByThisTask`](crate::RwErrorKind).
     pub async fn begin(&self) -> Result<Transaction<'static, DB>, Error> {
         let statement = self.begin_statement();
-        self.begin_on_writer(statement).await
+        self.begin_on_writer(statement, true).await
     }
 
     pub(crate) fn begin_statement(&self) -> Option<SqlStr> {
@@ -224,26 +232,36 @@ impl<DB: Backend> RwPool<DB> {
         &self,
         statement: impl SqlSafeStr,
     ) -> Result<Transaction<'static, DB>, Error> {
-        self.begin_on_writer(Some(statement.into_sql_str())).await
+        self.begin_on_writer(Some(statement.into_sql_str()), false)
+            .await
     }
 
+    /// `lend_reader`: if the task holds the writer idle, begin on a reader rather than fail
+    /// (a custom begin statement may be one a reader cannot run, so only for `begin()`).
     async fn begin_on_writer(
         &self,
         statement: Option<SqlStr>,
+        lend_reader: bool,
     ) -> Result<Transaction<'static, DB>, Error> {
-        let owner = self.owner_for_writer().await?.map_err(|_| {
-            crate::error::pool_error(
+        let held = match self.owner_for_writer().await? {
+            Ok(owner) => match self.0.writer.hand_out(owner, false).await? {
+                Ok(conn) => Ok(conn),
+                Err(held) => Err(held.error()),
+            },
+            Err(PinnedHere) => Err(crate::error::pool_error(
                 crate::error::RwErrorKind::WriterHeldByThisTask,
                 "this task has a transaction open through the pool (BEGIN sent through &pool); \
                  COMMIT or ROLLBACK it through the pool before calling begin()",
-            )
-        })?;
-        let conn = self
-            .0
-            .writer
-            .hand_out(owner, false)
-            .await?
-            .map_err(SelfHeld::error)?;
+            )),
+        };
+        let conn = match held {
+            Ok(conn) => conn,
+            Err(_) if lend_reader && self.0.readers.is_some() => {
+                let conn = self.reader_for_own_writer(SelfHeld::Connection).await?;
+                return Transaction::begin(conn, None).await;
+            }
+            Err(error) => return Err(error),
+        };
         let tx = Transaction::begin(conn, statement)
             .await
             .map_err(|e| self.explain(e))?;

@@ -213,8 +213,8 @@ pub struct Stats {
     /// Per-connection settings sent through the pool that changed the readers' options (each
     /// replaces the reader connections).
     pub settings_spread: u64,
-    /// `acquire()` calls answered with a reader because the calling task held the writer
-    /// itself, idle.
+    /// `acquire()` and `begin()` calls answered with a reader because the calling task held
+    /// the writer itself, idle.
     pub own_writer_reads: u64,
     /// `true` while readers are paused (the database is not in WAL mode) and reads run on
     /// the writer.

@@ -319,6 +319,15 @@ where
     Box::pin(run.instrument(span))
 }
 
+impl<DB: Backend> RwPool<DB> {
+    /// The connection `sql` would run on, for the calling task, taken without running
+    /// anything: not counted, and given back as it was.
+    async fn lease_to_inspect(&self, sql: &SqlStr) -> Result<Lease<DB>, Error> {
+        let verdict = self.verdict(sql.as_str());
+        self.lease_for(&verdict, Owner::current(), false).await
+    }
+}
+
 /// Prepares `sql` on the connection it would run on. Preparing runs nothing, so the lease is
 /// given back as it was taken, uncounted.
 pub(crate) fn prepare_with<'e, DB>(
@@ -332,8 +341,7 @@ where
 {
     let pool = pool.clone();
     Box::pin(async move {
-        let verdict = pool.verdict(sql.as_str());
-        let mut lease = pool.lease_for(&verdict, Owner::current(), false).await?;
+        let mut lease = pool.lease_to_inspect(&sql).await?;
         lease.conn().prepare_with(sql, parameters).await
     })
 }
@@ -349,8 +357,7 @@ where
 {
     let pool = pool.clone();
     Box::pin(async move {
-        let verdict = pool.verdict(sql.as_str());
-        let mut lease = pool.lease_for(&verdict, Owner::current(), false).await?;
+        let mut lease = pool.lease_to_inspect(&sql).await?;
         lease.conn().describe(sql).await
     })
 }

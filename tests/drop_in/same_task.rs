@@ -254,10 +254,14 @@ async fn a_write_through_the_pool_while_the_task_holds_its_transaction_idle_fail
         .execute(&mut *tx)
         .await
         .unwrap();
-    for attempt in ["write through &pool", "begin"] {
+    for attempt in ["write through &pool", "begin_with"] {
         let started = Instant::now();
         let err = match attempt {
-            "begin" => pool.begin().await.map(drop).unwrap_err(),
+            "begin_with" => pool
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map(drop)
+                .unwrap_err(),
             _ => insert(&pool, 2).await.unwrap_err(),
         };
         assert_eq!(

@@ -141,10 +141,14 @@ async fn asking_again_for_the_writer_this_task_holds_idle_fails_fast_or_lends_a_
         .await
         .unwrap();
 
-    for attempt in ["begin", "write through &pool"] {
+    for attempt in ["begin_with", "write through &pool"] {
         let started = Instant::now();
         let err = match attempt {
-            "begin" => pool.begin().await.map(drop).unwrap_err(),
+            "begin_with" => pool
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map(drop)
+                .unwrap_err(),
             _ => sqlx::query("INSERT INTO t VALUES (2)")
                 .execute(&pool)
                 .await
@@ -161,7 +165,20 @@ async fn asking_again_for_the_writer_this_task_holds_idle_fails_fast_or_lends_a_
             "{attempt} failed at once"
         );
     }
-    // acquire() lends a reader: a second connection, as a plain pool would, read-only.
+    // begin() begins on a reader: a second transaction, as a plain pool would, read-only.
+    let mut second = pool.begin().await.unwrap();
+    let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&mut *second)
+        .await
+        .unwrap();
+    assert_eq!(seen, 0, "the reader sees committed data only");
+    let err = sqlx::query("INSERT INTO t VALUES (2)")
+        .execute(&mut *second)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("readonly"), "{err}");
+    drop(second);
+    // acquire() lends a reader too.
     let mut second = pool.acquire().await.unwrap();
     let err = sqlx::query("INSERT INTO t VALUES (2)")
         .execute(&mut *second)
@@ -188,21 +205,32 @@ async fn asking_again_for_the_writer_this_task_holds_idle_fails_fast_or_lends_a_
         .unwrap();
     assert_eq!(n, 2);
 
-    // A raw transaction through the pool makes begin() fail at once; acquire() lends a reader.
+    // Inside a raw transaction through the pool, begin_with() fails at once; begin() and
+    // acquire() lend a reader.
     sqlx::query("BEGIN").execute(&pool).await.unwrap();
-    let err = pool.begin().await.map(drop).unwrap_err();
+    let err = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map(drop)
+        .unwrap_err();
     assert_eq!(
         common::rw_kind(&err),
         Some(RwErrorKind::WriterHeldByThisTask),
         "{err}"
     );
+    let mut reading = pool.begin().await.unwrap();
+    assert!(sqlx::query("INSERT INTO t VALUES (4)")
+        .execute(&mut *reading)
+        .await
+        .is_err());
+    drop(reading);
     let mut second = pool.acquire().await.unwrap();
     assert!(sqlx::query("INSERT INTO t VALUES (4)")
         .execute(&mut *second)
         .await
         .is_err());
     drop(second);
-    assert_eq!(pool.stats().own_writer_reads, 2);
+    assert_eq!(pool.stats().own_writer_reads, 4);
     sqlx::query("ROLLBACK").execute(&pool).await.unwrap();
     pool.begin().await.unwrap().commit().await.unwrap();
 }
