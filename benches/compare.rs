@@ -42,6 +42,10 @@
 //! of `--seconds` per run, because it has three task counts to get through. `--stats` adds
 //! the RwPool's own counters (writer wait and hold times) after each workload.
 //!
+//! Every workload also reports the largest the WAL file grew (sampled every 10 ms): rwpool's
+//! checkpoint manager against SQLite's own automatic checkpoint in plain and split.
+//! `benches/wal.rs` measures the workload where that difference is the point.
+//!
 //! It is a `harness = false` bench target, so `cargo test` does not build it. The counter
 //! schema and the read-modify-write transaction come from `examples/shared/workloads.rs`,
 //! shared with the contention demo and `tests/contention.rs`: the test asserts that rwpool
@@ -55,6 +59,8 @@ use std::future::Future;
 use std::path::Path;
 use std::process::ExitCode;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sqlx::sqlite::{
@@ -581,6 +587,8 @@ struct Run {
     elapsed: Duration,
     final_counter: i64,
     stats: Option<Stats>,
+    /// The largest the WAL file was, sampled every 10 ms.
+    wal_max: u64,
 }
 
 async fn run_once(config: Config, case: &Case, ping: bool) -> Result<Run, Box<dyn Error>> {
@@ -594,6 +602,19 @@ async fn run_once(config: Config, case: &Case, ping: bool) -> Result<Run, Box<dy
         pool.prefill(rows).await?;
     }
 
+    let wal = dir.path().join("bench.db-wal");
+    let sampling = Arc::new(AtomicBool::new(true));
+    let sampler = {
+        let sampling = Arc::clone(&sampling);
+        tokio::spawn(async move {
+            let mut max = 0;
+            while sampling.load(Ordering::Relaxed) {
+                max = max.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            max
+        })
+    };
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(case.seconds);
     let handles: Vec<_> = (0..case.tasks)
@@ -613,6 +634,8 @@ async fn run_once(config: Config, case: &Case, ping: bool) -> Result<Run, Box<dy
     // To the last worker's return, not the deadline: an operation stuck in SQLite's busy
     // handler overruns it, and the rates should show that.
     let elapsed = started.elapsed();
+    sampling.store(false, Ordering::Relaxed);
+    let wal_max = sampler.await?;
 
     let final_counter = pool.counter().await?;
     let stats = pool.stats();
@@ -622,6 +645,7 @@ async fn run_once(config: Config, case: &Case, ping: bool) -> Result<Run, Box<dy
         elapsed,
         final_counter,
         stats,
+        wal_max,
     })
 }
 
@@ -634,6 +658,8 @@ enum Unit {
     Count,
     /// A dimensionless ratio such as min/max.
     Fraction,
+    /// A size in MiB, printed without a ratio (the pools differ in checkpoint policy).
+    Mebibytes,
     /// A correctness check: the worst repetition is reported, not the median, so that one
     /// bad run cannot hide.
     Check,
@@ -649,6 +675,7 @@ impl Unit {
             Unit::Millis => format!("{value:.2}"),
             Unit::Micros => format!("{value:.1}"),
             Unit::Fraction => format!("{value:.2}"),
+            Unit::Mebibytes => format!("{value:.1}"),
             // A median of an even number of runs may end in .5.
             Unit::Count | Unit::Check if value.fract() != 0.0 => format!("{value:.1}"),
             Unit::Count | Unit::Check => format!("{value:.0}"),
@@ -724,6 +751,11 @@ fn figures(case: &Case, run: &Run) -> Vec<Metric> {
             push_fairness(&mut push, &run.tasks, &all.insert);
         }
     }
+    push(
+        "WAL max MiB",
+        Unit::Mebibytes,
+        run.wal_max as f64 / 1048576.0,
+    );
     out
 }
 

@@ -61,6 +61,16 @@ pub(crate) fn publish(stats: &Stats, name: &str) {
         ("sqlx_rw_own_writer_reads_total", stats.own_writer_reads),
         ("sqlx_rw_verdict_cache_hits_total", stats.cache_hits),
         ("sqlx_rw_verdict_cache_misses_total", stats.cache_misses),
+        ("sqlx_rw_wal_truncates_total", stats.wal.truncates),
+        (
+            "sqlx_rw_wal_truncate_give_ups_total",
+            stats.wal.truncate_give_ups,
+        ),
+        (
+            "sqlx_rw_wal_passive_checkpoints_total",
+            stats.wal.passive_complete + stats.wal.passive_partial,
+        ),
+        ("sqlx_rw_wal_frames_copied_total", stats.wal.frames_copied),
     ];
     for (metric, value) in counters {
         counter!(metric, "pool" => pool.clone()).absolute(value);
@@ -73,6 +83,8 @@ pub(crate) fn publish(stats: &Stats, name: &str) {
         ),
         ("sqlx_rw_verdict_cache_entries", stats.cache_entries as f64),
         ("sqlx_rw_verdict_cache_bytes", stats.cache_bytes as f64),
+        ("sqlx_rw_wal_bytes", stats.wal.wal_bytes as f64),
+        ("sqlx_rw_wal_bytes_max", stats.wal.wal_bytes_max as f64),
     ];
     for (metric, value) in gauges {
         gauge!(metric, "pool" => pool.clone()).set(value);
@@ -86,6 +98,7 @@ pub(crate) fn publish(stats: &Stats, name: &str) {
     }
     latency("sqlx_rw_writer_wait", &stats.writer_wait, &pool);
     latency("sqlx_rw_writer_hold", &stats.writer_hold, &pool);
+    latency("sqlx_rw_wal_read_hold", &stats.wal.read_holds, &pool);
 }
 
 fn latency(metric: &'static str, l: &Latency, pool: &str) {

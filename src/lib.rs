@@ -58,6 +58,7 @@ mod route;
 mod statement;
 mod stats;
 mod txn;
+mod upkeep;
 mod writer;
 
 pub use activity::Activity;
@@ -67,5 +68,7 @@ pub use backend::{Backend, ConnectOptionsOf, ErrorClass, WriterGuard};
 pub use error::{RwErrorKind, RwPoolError};
 pub use options::RwPoolOptions;
 pub use pool::RwPool;
+pub use readers::ReadHold;
 pub use route::{words, Grammar, Reason, Route, SettingAccess, SettingUse, Target, Words};
-pub use stats::Stats;
+pub use stats::{Latency, Stats, WalStats};
+pub use upkeep::{Upkeep, UpkeepAccess, UpkeepTurn};

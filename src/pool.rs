@@ -63,6 +63,8 @@ pub(crate) struct Shared<DB: Backend> {
     pub(crate) name: String,
     pub(crate) acquire_timeout: Duration,
     pub(crate) counters: Arc<Counters>,
+    /// The backend's background upkeep (for SQLite, the WAL checkpoint manager), if any.
+    pub(crate) upkeep: Option<Arc<dyn crate::upkeep::Upkeep<DB>>>,
 }
 
 impl<DB: Backend> RwPool<DB> {
@@ -98,11 +100,13 @@ impl<DB: Backend> RwPool<DB> {
     /// The pool, with no connection open yet.
     pub(crate) fn new(options: RwPoolOptions<DB>, base: ConnectOptionsOf<DB>) -> Self {
         let counters = Arc::new(Counters::default());
+        let upkeep = DB::upkeep(&options.settings, &base);
         let settings = WriterSettings {
             acquire_timeout: options.acquire_timeout,
             idle_timeout: options.idle_transaction_timeout,
             slow_wait: options.slow_writer_wait,
             hooks: options.hooks.clone(),
+            upkeep: upkeep.clone(),
         };
         let writer = Writer::new(
             DB::writer_options(&options.settings, &base),
@@ -148,10 +152,14 @@ impl<DB: Backend> RwPool<DB> {
             }),
             acquire_timeout: options.acquire_timeout,
             counters,
+            upkeep: upkeep.clone(),
         });
         let period = (options.idle_transaction_timeout / 4)
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
         tokio::spawn(reap_idle_transactions(Arc::downgrade(&shared), period));
+        if let Some(upkeep) = upkeep {
+            tokio::spawn(crate::upkeep::run(Arc::downgrade(&shared), upkeep));
+        }
         #[cfg(feature = "metrics")]
         if let Some(interval) = options.metrics_interval {
             tokio::spawn(crate::export::publish_every(
@@ -388,6 +396,9 @@ impl<DB: Backend> RwPool<DB> {
         stats.cache_misses = self.0.cache.misses();
         stats.cache_entries = entries as u64;
         stats.cache_bytes = bytes as u64;
+        if let Some(upkeep) = &self.0.upkeep {
+            stats.wal = upkeep.stats();
+        }
         if let Some(readers) = &self.0.readers {
             stats.readers_paused = readers.is_paused();
             if let Some(pool) = readers.pool() {

@@ -108,7 +108,7 @@ impl Histogram {
         self.max_us.fetch_max(us, Ordering::Relaxed);
     }
 
-    fn snapshot(&self) -> Latency {
+    pub(crate) fn snapshot(&self) -> Latency {
         let buckets: Vec<u64> = self.buckets.iter().map(Counters::load).collect();
         let count = Counters::load(&self.count);
         let max = Counters::load(&self.max_us);
@@ -239,6 +239,38 @@ pub struct Stats {
     pub readers_open: u32,
     /// Reader connections idle now.
     pub readers_idle: u64,
+    /// What the pool did to keep the write-ahead log bounded (SQLite's checkpoint manager).
+    pub wal: WalStats,
+}
+
+/// What the pool's checkpoint manager did to keep the write-ahead log bounded, in
+/// [`Stats::wal`]; all zero where there is no manager (an in-memory database, another
+/// backend, the manager turned off).
+///
+/// See `docs/design.md` ("A WAL that stays bounded") for the policy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WalStats {
+    /// The manager runs on this pool now.
+    pub managed: bool,
+    /// The WAL file's size now, in bytes.
+    pub wal_bytes: u64,
+    /// The most the WAL has held since the pool opened, in bytes (the WAL file never grows
+    /// past what it once held).
+    pub wal_bytes_max: u64,
+    /// Background `PASSIVE` checkpoints that copied every frame of the WAL.
+    pub passive_complete: u64,
+    /// Background `PASSIVE` checkpoints that stopped at a snapshot a reader still held.
+    pub passive_partial: u64,
+    /// `TRUNCATE` checkpoints that emptied the WAL.
+    pub truncates: u64,
+    /// `TRUNCATE` rounds given up: reads still in flight at the end of the hold, the writer
+    /// not free in time, or readers in another process.
+    pub truncate_give_ups: u64,
+    /// WAL frames (pages) the manager's checkpoints copied into the database file.
+    pub frames_copied: u64,
+    /// How long each hold made new reads wait (from closing the gate to opening it).
+    pub read_holds: Latency,
 }
 
 impl fmt::Display for Stats {
@@ -275,6 +307,27 @@ impl fmt::Display for Stats {
                 f,
                 "{name:<26}{:>12}  mean {:?}  p50 {:?}  p99 {:?}  max {:?}",
                 l.count, l.mean, l.p50, l.p99, l.max
+            )?;
+        }
+        if self.wal.managed {
+            let w = &self.wal;
+            writeln!(
+                f,
+                "wal bytes now / max        {:>12} / {}\n\
+                 checkpoints                passive {} complete, {} partial; truncate {} done, \
+                 {} given up; {} frames copied\n\
+                 read holds                 {:>12}  mean {:?}  p99 {:?}  max {:?}",
+                w.wal_bytes,
+                w.wal_bytes_max,
+                w.passive_complete,
+                w.passive_partial,
+                w.truncates,
+                w.truncate_give_ups,
+                w.frames_copied,
+                w.read_holds.count,
+                w.read_holds.mean,
+                w.read_holds.p99,
+                w.read_holds.max
             )?;
         }
         if !self.routes.is_empty() {

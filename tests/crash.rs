@@ -36,6 +36,8 @@ use tokio::process::{ChildStdout, Command};
 const ENV_DB: &str = "SQLX_RW_CRASH_DB";
 const ENV_RUN: &str = "SQLX_RW_CRASH_RUN";
 const ENV_SYNC: &str = "SQLX_RW_CRASH_SYNC";
+/// Appended to the synchronous mode: the child runs with tiny WAL limits and scanning readers.
+const TIGHT_WAL: &str = "tight-wal";
 
 /// Concurrent writer tasks in the child: enough to keep the writer queue non-empty, so kills
 /// land while commits are queued, in flight and being acknowledged.
@@ -58,6 +60,14 @@ async fn sigkill_loses_no_acknowledged_commit_with_synchronous_normal() {
     kill_repeatedly("NORMAL", 0xBADCAB).await;
 }
 
+/// The child's WAL limits are tiny (64 KiB soft, 256 KiB hard) and two tasks scan all the
+/// time, so the checkpoint manager holds reads and truncates the WAL many times a second: kills
+/// land before, during and after `TRUNCATE` checkpoints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_wal_truncates_loses_no_acknowledged_commit() {
+    kill_repeatedly(&format!("NORMAL {TIGHT_WAL}"), 0x7A11).await;
+}
+
 /// Entry point for the parent tests above, not a test of its own: with `SQLX_RW_CRASH_DB`
 /// unset (a normal `cargo test`) it returns at once. With it set, it opens an `RwPool` on that
 /// file and writes until it is killed, printing `ack <id>` for every committed row.
@@ -67,14 +77,16 @@ fn child_writer() {
         return;
     };
     let run: i64 = env_number(ENV_RUN);
-    let sync = parse_synchronous(&std::env::var(ENV_SYNC).expect(ENV_SYNC));
+    let mode = std::env::var(ENV_SYNC).expect(ENV_SYNC);
+    let sync = parse_synchronous(mode.split(' ').next().unwrap_or_default());
+    let tight_wal = mode.ends_with(TIGHT_WAL);
     exit_after(CHILD_HARD_LIMIT);
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("child runtime")
-        .block_on(write_until_killed(PathBuf::from(db), run, sync));
+        .block_on(write_until_killed(PathBuf::from(db), run, sync, tight_wal));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,6 +100,7 @@ async fn kill_repeatedly(mode: &str, seed: u64) {
     let mut rng = common::Rng::new(seed);
     let mut acked: Vec<i64> = Vec::new();
     let mut rows_found = 0;
+    let mut runs_with_truncates = 0;
     for run in 1..=kills {
         let delay = Duration::from_millis(30 + rng.below(221));
         let outcome = run_and_kill(&db, run as i64, mode, delay).await;
@@ -97,20 +110,29 @@ async fn kill_repeatedly(mode: &str, seed: u64) {
             "run {run}: the child's writes failed"
         );
         acked.extend(&outcome.acked);
+        runs_with_truncates += u64::from(outcome.truncates > 0);
         rows_found = verify_recovered(&db, &acked, run).await;
     }
     println!(
         "crash[{mode}]: kills={kills} acked_rows={} \
-         rows_found={rows_found} committed_but_unacked={}",
+         rows_found={rows_found} committed_but_unacked={} runs_with_truncates={runs_with_truncates}",
         acked.len(),
         rows_found - acked.len()
     );
+    if mode.ends_with(TIGHT_WAL) {
+        assert!(
+            runs_with_truncates * 2 >= kills,
+            "the manager truncated the WAL in only {runs_with_truncates} of {kills} runs"
+        );
+    }
 }
 
 /// What one child printed before it died.
 struct Outcome {
     acked: Vec<i64>,
     errors: Vec<String>,
+    /// `TRUNCATE` checkpoints the child's pool had done by its last report.
+    truncates: u64,
 }
 
 /// Start a child writer, wait until it is writing, let it run for `delay`, SIGKILL it, and
@@ -188,6 +210,7 @@ fn parse_outcome(lines: &[String]) -> Outcome {
     let mut outcome = Outcome {
         acked: Vec::new(),
         errors: Vec::new(),
+        truncates: 0,
     };
     for line in lines {
         if let Some(id) = line.strip_prefix("ack ") {
@@ -196,6 +219,8 @@ fn parse_outcome(lines: &[String]) -> Outcome {
                 .push(id.parse().expect("ack line carries an id"));
         } else if let Some(message) = line.strip_prefix("error ") {
             outcome.errors.push(message.to_owned());
+        } else if let Some(n) = line.strip_prefix("truncates ") {
+            outcome.truncates = n.parse().expect("truncates line carries a number");
         }
     }
     outcome
@@ -210,7 +235,7 @@ fn reported_synchronous(lines: &[String]) -> Option<i64> {
 
 /// `PRAGMA synchronous` reports FULL as 2 and NORMAL as 1.
 fn expected_synchronous(mode: &str) -> Option<i64> {
-    Some(if mode == "FULL" { 2 } else { 1 })
+    Some(if mode.starts_with("FULL") { 2 } else { 1 })
 }
 
 #[cfg(unix)]
@@ -304,9 +329,12 @@ fn id_kind(id: i64) -> IdKind {
 // ---------------------------------------------------------------------------------------------
 // Child side
 
-async fn write_until_killed(db: PathBuf, run: i64, sync: SqliteSynchronous) {
-    let pool = SqliteRwPoolOptions::new()
-        .synchronous(sync)
+async fn write_until_killed(db: PathBuf, run: i64, sync: SqliteSynchronous, tight_wal: bool) {
+    let mut options = SqliteRwPoolOptions::new().synchronous(sync);
+    if tight_wal {
+        options = options.wal_soft_limit(64 * 1024).wal_hard_limit(256 * 1024);
+    }
+    let pool = options
         .connect_with(SqliteConnectOptions::new().filename(db))
         .await
         .expect("child: open pool");
@@ -321,6 +349,12 @@ async fn write_until_killed(db: PathBuf, run: i64, sync: SqliteSynchronous) {
     // The leading newline ends libtest's unterminated "test child_writer ... " line.
     say(&format!("\nsynchronous {synchronous}\nready\n"));
 
+    if tight_wal {
+        for _ in 0..2 {
+            tokio::spawn(scan_forever(pool.clone()));
+        }
+        tokio::spawn(report_truncates(pool.clone()));
+    }
     let tasks: Vec<_> = (0..WRITER_TASKS)
         .map(|task| tokio::spawn(write_forever(pool.clone(), run, task)))
         .collect();
@@ -355,6 +389,32 @@ async fn write_forever(pool: SqliteRwPool, run: i64, task: i64) {
                 say(&format!("error {}\n", one_line(&e)));
                 return;
             }
+        }
+    }
+}
+
+/// Reads the whole table over and over, so a snapshot is nearly always held.
+async fn scan_forever(pool: SqliteRwPool) {
+    loop {
+        let read: sqlx::Result<i64> = sqlx::query_scalar("SELECT count(*) FROM acked")
+            .fetch_one(&pool)
+            .await;
+        if let Err(e) = read {
+            say(&format!("error {}\n", one_line(&e)));
+            return;
+        }
+    }
+}
+
+/// Prints the pool's `TRUNCATE` count whenever it moves.
+async fn report_truncates(pool: SqliteRwPool) {
+    let mut reported = 0;
+    loop {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let truncates = pool.stats().wal.truncates;
+        if truncates != reported {
+            reported = truncates;
+            say(&format!("truncates {truncates}\n"));
         }
     }
 }

@@ -147,6 +147,16 @@ async fn stats_are_published_on_their_own_per_pool() {
         assert!(values
             .get("sqlx_rw_writer_hold_seconds{pool=orders,stat=max}")
             .is_some_and(|v| *v >= 0.0));
+        // The WAL exists (the pool has written) and is published with the manager's counters.
+        assert!(values
+            .get("sqlx_rw_wal_bytes{pool=orders}")
+            .is_some_and(|v| *v > 0.0));
+        assert!(values
+            .get("sqlx_rw_wal_truncates_total{pool=orders}")
+            .is_some());
+        assert!(values
+            .get("sqlx_rw_wal_read_hold_count{pool=orders}")
+            .is_some());
     }
     // It keeps publishing: new statements show up on the next tick.
     sqlx::query("SELECT * FROM t").fetch_all(&a).await.unwrap();

@@ -9,6 +9,7 @@ use futures_core::future::BoxFuture;
 use sqlx::{Connection, Database, Error, SqlStr};
 
 use crate::activity::Activity;
+use crate::upkeep::Upkeep;
 
 pub(crate) mod sqlite;
 use crate::route::Grammar;
@@ -138,4 +139,11 @@ pub trait Backend: Database + Sized {
 
     /// A copy of bound arguments, kept so a refused read can be retried on the writer.
     fn clone_arguments(arguments: &Self::Arguments) -> Self::Arguments;
+
+    /// The background upkeep a pool on `base` needs (for SQLite, the WAL checkpoint manager),
+    /// if any. The pool runs it between callers' turns: see [`Upkeep`].
+    fn upkeep(
+        settings: &Self::Settings,
+        base: &ConnectOptionsOf<Self>,
+    ) -> Option<std::sync::Arc<dyn Upkeep<Self>>>;
 }

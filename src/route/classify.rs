@@ -29,6 +29,8 @@ pub(crate) enum Setting {
     Session,
     /// It decides whether readers may run beside the writer (for SQLite, the journal mode).
     Journal,
+    /// It changes a setting the pool's upkeep follows: tell the upkeep once it has run.
+    Upkeep,
 }
 
 /// What running a statement may do to the writer's transaction state.
@@ -150,6 +152,8 @@ fn combine(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
         Setting::Journal
     } else if verdicts.iter().any(|v| v.setting == Setting::Session) {
         Setting::Session
+    } else if verdicts.iter().any(|v| v.setting == Setting::Upkeep) {
+        Setting::Upkeep
     } else {
         Setting::None
     };
@@ -328,6 +332,9 @@ fn setting_verdict(setting: SettingUse) -> Verdict {
             Verdict::writer(Reason::JournalMode).with_setting(Setting::Journal)
         }
         (SettingAccess::Refused, true, _) => Verdict::writer(Reason::Refused),
+        (SettingAccess::Upkeep, true, _) => {
+            Verdict::writer(Reason::WriterSetting).with_setting(Setting::Upkeep)
+        }
         _ => Verdict::writer(Reason::WriterSetting),
     }
 }

@@ -74,4 +74,8 @@ pub enum SettingAccess {
     /// Setting it through the pool cannot be made consistent across connections: rejected.
     /// Querying it runs on the writer.
     Refused,
+    /// Steers the pool's background upkeep (for SQLite, `wal_autocheckpoint` and
+    /// `journal_size_limit`, which the checkpoint manager follows): runs on the writer in every
+    /// form; setting it through the pool also tells the upkeep.
+    Upkeep,
 }

@@ -163,6 +163,17 @@ impl<DB: Backend> RwPool<DB> {
         ok: bool,
         journal: Option<JournalChange<DB>>,
     ) {
+        if let (Setting::Upkeep, true, Some(upkeep)) = (verdict.setting, ok, &self.0.upkeep) {
+            if let Err(error) = upkeep.setting_changed(conn).await {
+                tracing::warn!(
+                    target: "sqlx_rw",
+                    %error,
+                    "could not read back a setting the pool's upkeep follows; it keeps the \
+                     previous one"
+                );
+            }
+            return;
+        }
         let Some(readers) = &self.0.readers else {
             return;
         };
@@ -208,7 +219,7 @@ impl<DB: Backend> RwPool<DB> {
                     change.end(allowed);
                 }
             }
-            Setting::None | Setting::Session => {}
+            Setting::None | Setting::Session | Setting::Upkeep => {}
         }
     }
 

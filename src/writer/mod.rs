@@ -35,7 +35,8 @@ mod turn;
 
 use pins::{Abandon, Pin};
 pub(crate) use pins::{PinAccess, PinnedUse};
-use queue::{Job, Queue};
+pub(crate) use queue::Job;
+use queue::Queue;
 pub(crate) use turn::{park, SelfHeld, Turn};
 use turn::{parked_long, Leave};
 
@@ -117,6 +118,7 @@ impl<DB: Backend> Writer<DB> {
             idle_timeout,
             slow_wait,
             hooks,
+            upkeep,
         } = settings;
         let user_connect = hooks.after_connect.clone();
         let user_release = hooks.after_release.clone();
@@ -145,6 +147,7 @@ impl<DB: Backend> Writer<DB> {
                 let (commits, rollbacks) = (Arc::clone(&hook_counters), Arc::clone(&hook_counters));
                 let activity = Arc::clone(&watched);
                 let user = user_connect.clone();
+                let upkeep = upkeep.clone();
                 Box::pin(async move {
                     DB::watch_transactions(
                         conn,
@@ -153,8 +156,12 @@ impl<DB: Backend> Writer<DB> {
                     )
                     .await?;
                     DB::watch_statements(conn, activity).await?;
-                    match user {
-                        Some(user) => user(conn, meta).await,
+                    if let Some(user) = user {
+                        user(conn, meta).await?;
+                    }
+                    // Last, so it reads back what the caller's own hook set.
+                    match upkeep {
+                        Some(upkeep) => upkeep.writer_opened(conn).await,
                         None => Ok(()),
                     }
                 })
@@ -476,4 +483,6 @@ pub(crate) struct WriterSettings<DB: Backend> {
     pub(crate) idle_timeout: Duration,
     pub(crate) slow_wait: Duration,
     pub(crate) hooks: crate::options::Hooks<DB>,
+    /// The backend's upkeep, told each time the writer connection opens.
+    pub(crate) upkeep: Option<Arc<dyn crate::upkeep::Upkeep<DB>>>,
 }

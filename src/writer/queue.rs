@@ -26,6 +26,8 @@ pub(crate) enum Job {
     HandOut,
     /// The pool's own work (opening the writer, closing).
     Pool,
+    /// Background upkeep between callers (for SQLite, a WAL checkpoint).
+    Upkeep,
 }
 
 pub(crate) struct Queue<T> {

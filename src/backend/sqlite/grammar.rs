@@ -201,6 +201,8 @@ fn pragma_access(name: &str) -> SettingAccess {
         | "data_store_directory" => SettingAccess::PerConnection,
         // Readers run beside the writer only in WAL mode.
         "journal_mode" => SettingAccess::ReaderMode,
+        // The checkpoint manager follows them (a user's value wins over its defaults).
+        "wal_autocheckpoint" | "journal_size_limit" => SettingAccess::Upkeep,
         // EXCLUSIVE on every connection would have each lock the others out, and on the
         // writer alone it locks the readers out at its next write.
         "locking_mode" => SettingAccess::Refused,

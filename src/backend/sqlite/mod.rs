@@ -13,6 +13,7 @@ use crate::activity::Activity;
 use crate::backend::{Backend, ErrorClass, WriterGuard};
 use crate::route::Grammar;
 
+mod checkpoint;
 mod file;
 mod grammar;
 pub(crate) mod options;
@@ -46,6 +47,7 @@ pub struct SqliteSettings {
     pub(crate) create_if_missing: bool,
     pub(crate) transaction_mode: SqliteTransactionMode,
     pub(crate) pragmas: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    pub(crate) checkpoints: checkpoint::CheckpointSettings,
 }
 
 impl Default for SqliteSettings {
@@ -60,6 +62,7 @@ impl Default for SqliteSettings {
             create_if_missing: true,
             transaction_mode: SqliteTransactionMode::Immediate,
             pragmas: Vec::new(),
+            checkpoints: checkpoint::CheckpointSettings::default(),
         }
     }
 }
@@ -262,6 +265,19 @@ impl Backend for Sqlite {
 
     fn clone_arguments(arguments: &SqliteArguments) -> SqliteArguments {
         arguments.clone()
+    }
+
+    fn upkeep(
+        settings: &SqliteSettings,
+        base: &SqliteConnectOptions,
+    ) -> Option<std::sync::Arc<dyn crate::upkeep::Upkeep<Sqlite>>> {
+        if is_in_memory(base) {
+            return None;
+        }
+        Some(std::sync::Arc::new(checkpoint::Checkpoints::new(
+            settings.checkpoints.clone(),
+            base.get_filename().to_path_buf(),
+        )))
     }
 }
 

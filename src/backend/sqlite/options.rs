@@ -69,6 +69,38 @@ impl RwPoolOptions<Sqlite> {
         self
     }
 
+    /// Whether the pool manages WAL checkpoints itself (default `true`), so the WAL stays
+    /// bounded under readers that never stop: a `PASSIVE` checkpoint between writes past
+    /// [`wal_soft_limit`](Self::wal_soft_limit), and past
+    /// [`wal_hard_limit`](Self::wal_hard_limit) a short hold on new reads for a `TRUNCATE`.
+    /// `false` leaves SQLite's automatic checkpoint as it is. See `docs/design.md`.
+    pub fn manage_checkpoints(mut self, on: bool) -> Self {
+        self.settings.checkpoints.enabled = on;
+        self
+    }
+
+    /// WAL size in bytes past which the pool runs a `PASSIVE` checkpoint between writes
+    /// (default: the writer's `wal_autocheckpoint`, 1000 pages unless set).
+    pub fn wal_soft_limit(mut self, bytes: u64) -> Self {
+        self.settings.checkpoints.soft = Some(bytes);
+        self
+    }
+
+    /// WAL size in bytes past which the pool holds new reads for a moment to checkpoint and
+    /// truncate the WAL (default: [`journal_size_limit`](Self::journal_size_limit), 64 MiB).
+    pub fn wal_hard_limit(mut self, bytes: u64) -> Self {
+        self.settings.checkpoints.hard = Some(bytes);
+        self
+    }
+
+    /// How long new reads may be held while the reads in flight end, before a `TRUNCATE`
+    /// checkpoint (default 100 ms). Reads still in flight then make the pool give up for that
+    /// round and try again later.
+    pub fn max_read_hold(mut self, hold: Duration) -> Self {
+        self.settings.checkpoints.max_read_hold = hold;
+        self
+    }
+
     /// Any other pragma, applied to every connection after the ones above.
     pub fn pragma(
         mut self,

@@ -13,6 +13,9 @@
 //!
 //! Pools open lazily: no reader connection exists until a read asks for one, so a pool that
 //! only writes (or migrates) holds the file through one connection.
+//!
+//! Every read passes a [`Gate`] before it takes a connection, so upkeep can hold new reads
+//! for a moment while the ones in flight end (see `gate`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -22,6 +25,11 @@ use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::{Error, Pool};
 
 use crate::backend::{Backend, ConnectOptionsOf};
+
+mod gate;
+
+use gate::Gate;
+pub use gate::ReadHold;
 
 pub(crate) struct Readers<DB: Backend> {
     /// The pool reads use now; `None` while paused (reads use the writer).
@@ -39,6 +47,8 @@ pub(crate) struct Readers<DB: Backend> {
     /// plus every setting sent through the pool since.
     options: Mutex<Options<DB>>,
     pool_options: PoolOptions<DB>,
+    /// Reads pass it to take a connection; a hold closes it.
+    gate: Gate,
 }
 
 struct Options<DB: Backend> {
@@ -62,6 +72,7 @@ impl<DB: Backend> Readers<DB> {
                 settings: HashMap::new(),
             }),
             pool_options,
+            gate: Gate::default(),
         }
     }
 
@@ -75,6 +86,7 @@ impl<DB: Backend> Readers<DB> {
 
     /// A reader connection, or `None` while readers are paused.
     pub(crate) async fn acquire(&self) -> Option<Result<PoolConnection<DB>, Error>> {
+        let _pass = self.gate.pass().await;
         loop {
             let (pool, generation) = {
                 let current = self.current.read().unwrap_or_else(|p| p.into_inner());
@@ -197,6 +209,20 @@ impl<DB: Backend> Readers<DB> {
             );
             self.generation.fetch_add(1, Ordering::AcqRel);
         }
+    }
+
+    /// Hold new reads and wait, up to `within`, for every reader connection lent out (by any
+    /// pool, including replaced ones still closing) to come back.
+    pub(crate) async fn hold(&self, within: std::time::Duration) -> ReadHold<'_> {
+        self.gate.hold(within, || self.in_flight()).await
+    }
+
+    /// Reader connections lent out now, by the current pool and the ones still closing.
+    fn in_flight(&self) -> usize {
+        let out = |pool: &Pool<DB>| (pool.size() as usize).saturating_sub(pool.num_idle());
+        let current = self.pool().as_ref().map_or(0, out);
+        let retiring = self.retiring.lock().unwrap_or_else(|p| p.into_inner());
+        current + retiring.iter().map(out).sum::<usize>()
     }
 
     /// `true` while reads run on the writer because readers are paused.
