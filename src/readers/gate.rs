@@ -44,6 +44,7 @@ impl Gate {
         let Ok(closed) = tokio::time::timeout(within, self.0.write()).await else {
             return ReadHold {
                 closed: None,
+                drained: false,
                 in_flight: in_flight(),
                 waited: since.elapsed(),
                 since,
@@ -56,6 +57,7 @@ impl Gate {
         }
         ReadHold {
             closed: (left == 0).then_some(closed),
+            drained: left == 0,
             in_flight: left,
             waited: since.elapsed(),
             since,
@@ -71,6 +73,9 @@ impl Gate {
 #[derive(Debug)]
 pub struct ReadHold<'a> {
     closed: Option<RwLockWriteGuard<'a, ()>>,
+    /// The gate closed and no read was in flight at the end of the wait (or there are no
+    /// readers to hold).
+    drained: bool,
     in_flight: usize,
     waited: Duration,
     since: Instant,
@@ -81,6 +86,7 @@ impl ReadHold<'_> {
     pub(crate) fn nothing_to_hold() -> Self {
         ReadHold {
             closed: None,
+            drained: true,
             in_flight: 0,
             waited: Duration::ZERO,
             since: Instant::now(),
@@ -90,10 +96,11 @@ impl ReadHold<'_> {
     /// `true` if no read was in flight when the wait ended: no reader holds a snapshot now,
     /// and none can start until the hold is dropped.
     pub fn drained(&self) -> bool {
-        self.in_flight == 0
+        self.drained
     }
 
-    /// Reads that still held a connection when the wait ended (0 if drained).
+    /// Reads that held a connection when the wait ended (0 if drained; 0 too if the gate
+    /// could not even be closed in time and none was out at that moment).
     pub fn in_flight(&self) -> usize {
         self.in_flight
     }
@@ -111,5 +118,55 @@ impl ReadHold<'_> {
     /// `true` while new reads wait for this hold.
     pub fn is_holding(&self) -> bool {
         self.closed.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn a_drained_hold_keeps_new_reads_out_until_dropped() {
+        let gate = Gate::default();
+        let out = Arc::new(AtomicUsize::new(1));
+        let returning = Arc::clone(&out);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            returning.store(0, Ordering::Relaxed);
+        });
+        let hold = gate
+            .hold(Duration::from_secs(1), || out.load(Ordering::Relaxed))
+            .await;
+        assert!(hold.drained() && hold.is_holding());
+        assert!(
+            hold.waited() >= Duration::from_millis(10),
+            "waited for the read"
+        );
+        let blocked = tokio::time::timeout(Duration::from_millis(20), gate.pass()).await;
+        assert!(blocked.is_err(), "a new read waits while the hold lives");
+        drop(hold);
+        let passed = tokio::time::timeout(Duration::from_millis(20), gate.pass()).await;
+        assert!(passed.is_ok(), "and goes once it is dropped");
+    }
+
+    #[tokio::test]
+    async fn reads_in_flight_past_the_bound_leave_the_hold_undrained_and_reads_free() {
+        let gate = Gate::default();
+        let hold = gate.hold(Duration::from_millis(20), || 1).await;
+        assert!(!hold.drained() && !hold.is_holding());
+        assert_eq!(hold.in_flight(), 1);
+        let passed = tokio::time::timeout(Duration::from_millis(20), gate.pass()).await;
+        assert!(passed.is_ok(), "an undrained hold holds nobody");
+    }
+
+    #[tokio::test]
+    async fn a_hold_that_cannot_close_the_gate_in_time_is_not_drained() {
+        let gate = Gate::default();
+        // A read taking its connection, past the hold's bound; none counted out yet.
+        let _pass = gate.pass().await;
+        let hold = gate.hold(Duration::from_millis(20), || 0).await;
+        assert!(!hold.drained() && !hold.is_holding());
     }
 }
