@@ -5,44 +5,10 @@
 mod common;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing_subscriber::layer::{Context, SubscriberExt};
+use common::capture::Spans;
+use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::Layer;
-
-/// Records every `sqlx_rw.statement` span's fields.
-#[derive(Clone, Default)]
-struct Spans(Arc<Mutex<HashMap<u64, HashMap<String, String>>>>);
-
-struct Fields<'a>(&'a mut HashMap<String, String>);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-}
-
-impl<S: tracing::Subscriber> Layer<S> for Spans {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
-        if attrs.metadata().name() == "sqlx_rw.statement" {
-            let mut fields = HashMap::new();
-            attrs.record(&mut Fields(&mut fields));
-            self.0.lock().unwrap().insert(id.into_u64(), fields);
-        }
-    }
-
-    fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
-        if let Some(fields) = self.0.lock().unwrap().get_mut(&id.into_u64()) {
-            values.record(&mut Fields(fields));
-        }
-    }
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn every_statement_runs_in_a_span_with_its_route() {
@@ -73,7 +39,7 @@ async fn every_statement_runs_in_a_span_with_its_route() {
     sqlx::query("COMMIT").execute(&pool).await.unwrap();
 
     let recorded: Vec<HashMap<String, String>> =
-        spans.0.lock().unwrap().values().cloned().collect();
+        spans.recorded.lock().unwrap().values().cloned().collect();
     assert_eq!(recorded.len(), 5, "{recorded:#?}");
     let find = |sql: &str| {
         recorded

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: fresh database files and a small deterministic RNG.
 #![allow(dead_code)]
 
+pub mod capture;
 pub mod child;
 
 use sqlx::sqlite::SqliteConnectOptions;

@@ -1,0 +1,67 @@
+//! `tracing` layers that record what the pool emits, for the tests that check its spans and
+//! events. (Each such test is its own binary: tracing caches per-callsite interest
+//! process-wide, so a test running beside it with another subscriber can hide what it waits
+//! for.)
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing_subscriber::layer::Context;
+use tracing_subscriber::Layer;
+
+/// Records every `sqlx_rw.statement` span's fields.
+#[derive(Clone, Default)]
+pub struct Spans {
+    pub recorded: Arc<Mutex<HashMap<u64, HashMap<String, String>>>>,
+}
+
+struct Fields<'a>(&'a mut HashMap<String, String>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Spans {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
+        if attrs.metadata().name() == "sqlx_rw.statement" {
+            let mut fields = HashMap::new();
+            attrs.record(&mut Fields(&mut fields));
+            self.recorded.lock().unwrap().insert(id.into_u64(), fields);
+        }
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
+        if let Some(fields) = self.recorded.lock().unwrap().get_mut(&id.into_u64()) {
+            values.record(&mut Fields(fields));
+        }
+    }
+}
+
+/// Records the level and message of every `sqlx_rw` event.
+#[derive(Clone, Default)]
+pub struct Events {
+    pub recorded: Arc<Mutex<Vec<(tracing::Level, String)>>>,
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Events {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() == "sqlx_rw" {
+            let mut fields = HashMap::new();
+            event.record(&mut Fields(&mut fields));
+            let message = fields.remove("message").unwrap_or_default();
+            self.recorded
+                .lock()
+                .unwrap()
+                .push((*event.metadata().level(), message));
+        }
+    }
+}
