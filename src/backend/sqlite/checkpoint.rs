@@ -206,6 +206,8 @@ enum Previous {
 enum Truncate {
     Done,
     GaveUp(&'static str),
+    /// The manager was turned off while the round waited for the writer.
+    Skipped,
 }
 
 impl Checkpoints {
@@ -364,6 +366,10 @@ impl Checkpoints {
         let Some(mut turn) = access.writer(Duration::from_secs(1)).await else {
             return;
         };
+        // The user may have turned the manager off while this round waited behind them.
+        if !self.is_on() {
+            return;
+        }
         match checkpoint(turn.conn(), PASSIVE).await {
             Ok(result) => {
                 drop(turn);
@@ -395,6 +401,9 @@ impl Checkpoints {
             );
             return Truncate::GaveUp("writer busy");
         };
+        if !self.is_on() {
+            return Truncate::Skipped;
+        }
         let hold = access.hold_reads(bound).await;
         if !hold.drained() {
             self.counters.read_holds.record(hold.held());
@@ -462,18 +471,20 @@ impl Checkpoints {
     }
 
     /// After a round: when the manager should wake next.
-    fn rearm(&self, limits: Limits, truncated: Option<Truncate>) {
+    fn rearm(&self, truncated: Option<Truncate>) {
         let mut state = self.state();
         let frames = self.wal.frames.load(Ordering::Acquire);
+        // The limits as they are now: a setting sent through the pool during the round wins.
+        let (limits, mut retry) = match state.mode {
+            Mode::On(limits, retry) => (limits, retry),
+            _ => return,
+        };
         // A passive checkpoint that could not copy everything is tried again only once the log
         // has grown by another quarter of the soft size, not after every commit.
         let step = (limits.soft / 4).max(1);
-        let mut retry = match state.mode {
-            Mode::On(_, retry) => retry,
-            _ => return,
-        };
         match truncated {
             Some(Truncate::Done) => retry = Retry::Now,
+            Some(Truncate::Skipped) | None => {}
             Some(Truncate::GaveUp(why)) => {
                 let backoff = match retry {
                     Retry::Now => FIRST_BACKOFF,
@@ -485,7 +496,6 @@ impl Checkpoints {
                     backoff,
                 };
             }
-            None => {}
         }
         let mut wake_at = frames.saturating_add(step).max(limits.soft);
         if matches!(retry, Retry::Now) {
@@ -493,6 +503,10 @@ impl Checkpoints {
         }
         self.wal.wake_at.store(wake_at, Ordering::Relaxed);
         state.mode = Mode::On(limits, retry);
+    }
+
+    fn is_on(&self) -> bool {
+        matches!(self.state().mode, Mode::On(..))
     }
 
     /// The WAL file's size now (0 if there is none).
@@ -547,11 +561,11 @@ impl Upkeep<Sqlite> for Checkpoints {
             };
             let truncated = if frames >= limits.hard && may_truncate {
                 let outcome = self.truncate(access, limits).await;
-                if let Truncate::GaveUp(_) = outcome {
-                    self.counters.give_ups.fetch_add(1, Ordering::Relaxed);
-                } else {
-                    self.counters.truncates.fetch_add(1, Ordering::Relaxed);
-                }
+                match outcome {
+                    Truncate::Done => self.counters.truncates.fetch_add(1, Ordering::Relaxed),
+                    Truncate::GaveUp(_) => self.counters.give_ups.fetch_add(1, Ordering::Relaxed),
+                    Truncate::Skipped => 0,
+                };
                 Some(outcome)
             } else if frames >= limits.soft {
                 self.passive(access).await;
@@ -559,7 +573,7 @@ impl Upkeep<Sqlite> for Checkpoints {
             } else {
                 None
             };
-            self.rearm(limits, truncated);
+            self.rearm(truncated);
         })
     }
 
