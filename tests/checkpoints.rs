@@ -347,7 +347,8 @@ async fn a_stream_dropped_half_way_leaves_no_snapshot_on_its_reader() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wal_autocheckpoint_sent_through_the_pool_turns_the_manager_off_and_on() {
-    let (_dir, wal, pool) = open(managed()).await;
+    // No soft size in the options: the user's wal_autocheckpoint gives it.
+    let (_dir, wal, pool) = open(SqliteRwPoolOptions::new().wal_hard_limit(HARD)).await;
     assert!(pool.stats().wal.managed);
     sqlx::query("PRAGMA wal_autocheckpoint = 0")
         .execute(&pool)
@@ -366,36 +367,52 @@ async fn wal_autocheckpoint_sent_through_the_pool_turns_the_manager_off_and_on()
     let stats = pool.stats().wal;
     assert_eq!((passive(&stats), stats.truncates), (before, 0), "{stats:?}");
 
-    // A page count turns it back on, with that many pages as the soft size.
+    // A page count turns it back on: the WAL, past the hard size, is truncated at the next
+    // commit.
     sqlx::query("PRAGMA wal_autocheckpoint = 100")
         .execute(&pool)
         .await
         .unwrap();
     assert!(pool.stats().wal.managed);
-    for _ in 0..400 {
-        sqlx::query("INSERT INTO log (body) VALUES (randomblob(1000))")
-            .execute(&pool)
-            .await
-            .unwrap();
-    }
+    sqlx::query("INSERT INTO log (body) VALUES (randomblob(1000))")
+        .execute(&pool)
+        .await
+        .unwrap();
     wait_for("a truncate", Duration::from_secs(5), || {
         pool.stats().wal.truncates >= 1
     })
     .await;
     assert!(file_size(&wal) < HARD, "{}", file_size(&wal));
+    // And 100 pages is the soft size: 150 rows (over 150 pages) bring a passive checkpoint,
+    // where the default soft size (1000 pages) would not.
+    let before = passive(&pool.stats().wal);
+    for _ in 0..150 {
+        sqlx::query("INSERT INTO log (body) VALUES (randomblob(1000))")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    wait_for("a passive checkpoint", Duration::from_secs(5), || {
+        passive(&pool.stats().wal) > before
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wal_autocheckpoint_zero_in_the_options_leaves_the_manager_off() {
-    let (_dir, _wal, pool) =
+    let (_dir, wal, pool) =
         open(SqliteRwPoolOptions::new().pragma("wal_autocheckpoint", "0")).await;
     let stats = pool.stats().wal;
     assert!(!stats.managed, "{stats:?}");
-    let pages: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(pages, 0, "the user's setting stays on the writer");
+    // No checkpoint of any kind: without readers, SQLite's own (1000 pages) would restart
+    // the WAL near 4 MiB; it grows past that instead.
+    for _ in 0..2000 {
+        sqlx::query("INSERT INTO log (body) VALUES (randomblob(1000))")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    assert!(file_size(&wal) > 6 * MIB, "{}", file_size(&wal));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

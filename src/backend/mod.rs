@@ -145,5 +145,8 @@ pub trait Backend: Database + Sized {
     fn upkeep(
         settings: &Self::Settings,
         base: &ConnectOptionsOf<Self>,
-    ) -> Option<std::sync::Arc<dyn Upkeep<Self>>>;
+    ) -> Option<std::sync::Arc<dyn Upkeep<Self>>> {
+        let _ = (settings, base);
+        None
+    }
 }

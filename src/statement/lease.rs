@@ -163,7 +163,9 @@ impl<DB: Backend> RwPool<DB> {
         ok: bool,
         journal: Option<JournalChange<DB>>,
     ) {
-        if let (Setting::Upkeep, true, Some(upkeep)) = (verdict.setting, ok, &self.0.upkeep) {
+        // Any settings statement may carry an upkeep setting (a batch is filed under one kind),
+        // and one that failed may have run it before failing: the upkeep reads back what holds.
+        if let (true, Some(upkeep)) = (verdict.setting != Setting::None, &self.0.upkeep) {
             if let Err(error) = upkeep.setting_changed(conn).await {
                 tracing::warn!(
                     target: "sqlx_rw",
@@ -172,7 +174,9 @@ impl<DB: Backend> RwPool<DB> {
                      previous one"
                 );
             }
-            return;
+            if verdict.setting == Setting::Upkeep {
+                return;
+            }
         }
         let Some(readers) = &self.0.readers else {
             return;

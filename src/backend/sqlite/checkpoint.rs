@@ -93,6 +93,9 @@ struct Wal {
     wake_at: AtomicU64,
     /// Where `wake_at` goes back to when the log restarts from its beginning.
     soft_frames: AtomicU64,
+    /// `wal_autocheckpoint`: attached databases' logs are checkpointed every this many pages,
+    /// as SQLite's own hook would (the manager's hook replaces it for every schema).
+    attached_pages: AtomicU64,
     due: Notify,
 }
 
@@ -115,16 +118,22 @@ impl Wal {
 /// SQLite's WAL hook on the writer: called after each commit with the log's frame count.
 unsafe extern "C" fn on_wal_commit(
     context: *mut c_void,
-    _db: *mut libsqlite3_sys::sqlite3,
+    db: *mut libsqlite3_sys::sqlite3,
     database: *const c_char,
     frames: c_int,
 ) -> c_int {
-    // SAFETY: SQLite passes the schema name as a NUL-terminated string valid for the call.
-    if unsafe { CStr::from_ptr(database) }.to_bytes() != b"main" {
-        return libsqlite3_sys::SQLITE_OK;
-    }
     // SAFETY: `context` is the manager's leaked `Wal`, never freed.
     let wal = unsafe { &*(context as *const Wal) };
+    // SAFETY: SQLite passes the schema name as a NUL-terminated string valid for the call.
+    if unsafe { CStr::from_ptr(database) }.to_bytes() != b"main" {
+        // An attached database: what SQLite's own hook does, a PASSIVE checkpoint of it.
+        let pages = wal.attached_pages.load(Ordering::Relaxed);
+        if pages > 0 && u64::try_from(frames).unwrap_or(0) >= pages {
+            // SAFETY: called from SQLite's WAL hook on `db`, as SQLite's default hook does.
+            unsafe { libsqlite3_sys::sqlite3_wal_checkpoint(db, database) };
+        }
+        return libsqlite3_sys::SQLITE_OK;
+    }
     wal.committed(u64::try_from(frames).unwrap_or(0));
     libsqlite3_sys::SQLITE_OK
 }
@@ -318,6 +327,9 @@ impl Checkpoints {
         };
         tracing::debug!(target: "sqlx_rw", ?limits, "WAL checkpoint manager on");
         state.mode = Mode::On(limits, Retry::Now);
+        self.wal
+            .attached_pages
+            .store(pages as u64, Ordering::Relaxed);
         self.wal.soft_frames.store(soft, Ordering::Relaxed);
         self.wal.wake_at.store(soft, Ordering::Relaxed);
     }
@@ -371,6 +383,13 @@ impl Checkpoints {
             return;
         }
         match checkpoint(turn.conn(), PASSIVE).await {
+            Ok(result) if result.busy => {
+                // Another connection was checkpointing: nothing is known of what was copied.
+                drop(turn);
+                self.counters
+                    .passive_partial
+                    .fetch_add(1, Ordering::Relaxed);
+            }
             Ok(result) => {
                 drop(turn);
                 let complete = result.log == result.checkpointed;
@@ -392,7 +411,6 @@ impl Checkpoints {
     /// the reads in flight end, then `TRUNCATE`.
     async fn truncate(&self, access: &UpkeepAccess<'_, Sqlite>, limits: Limits) -> Truncate {
         let bound = self.settings.max_read_hold;
-        let frames = self.wal.frames.load(Ordering::Acquire);
         let Some(mut turn) = access.writer(bound).await else {
             tracing::warn!(
                 target: "sqlx_rw",
@@ -404,6 +422,14 @@ impl Checkpoints {
         if !self.is_on() {
             return Truncate::Skipped;
         }
+        // With the writer held the log no longer grows: copy what the readers allow before
+        // holding them, so the TRUNCATE under the hold has only the newest frames left.
+        if let Ok(result) = checkpoint(turn.conn(), PASSIVE).await {
+            if !result.busy {
+                self.copied(result.log, result.checkpointed);
+            }
+        }
+        let frames = self.wal.frames.load(Ordering::Acquire);
         let hold = access.hold_reads(bound).await;
         if !hold.drained() {
             self.counters.read_holds.record(hold.held());
@@ -420,13 +446,16 @@ impl Checkpoints {
         }
         let started = Instant::now();
         let result = truncate_briefly(turn.conn()).await;
+        if matches!(&result, Ok(r) if !r.busy) {
+            // Still holding the writer: no commit can have changed the count since.
+            self.wal.frames.store(0, Ordering::Release);
+        }
         drop(turn);
         let held = hold.held();
         drop(hold);
         self.counters.read_holds.record(held);
         match result {
             Ok(result) if !result.busy => {
-                let frames = self.wal.frames.swap(0, Ordering::AcqRel).max(frames);
                 self.copied(frames, frames);
                 self.state().last = (0, 0);
                 tracing::info!(
@@ -484,7 +513,15 @@ impl Checkpoints {
         let step = (limits.soft / 4).max(1);
         match truncated {
             Some(Truncate::Done) => retry = Retry::Now,
-            Some(Truncate::Skipped) | None => {}
+            Some(Truncate::Skipped) | None => {
+                // The log fell below the hard size while backing off: the next time it passes
+                // it is a new episode, tried at once.
+                if let Retry::After { at, .. } = retry {
+                    if frames < limits.hard && Instant::now() >= at {
+                        retry = Retry::Now;
+                    }
+                }
+            }
             Some(Truncate::GaveUp(why)) => {
                 let backoff = match retry {
                     Retry::Now => FIRST_BACKOFF,
@@ -532,8 +569,9 @@ impl Upkeep<Sqlite> for Checkpoints {
 
     fn due(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
+            let frames = self.wal.frames.load(Ordering::Acquire);
             let retry_at = match self.state().mode {
-                Mode::On(_, Retry::After { at, .. }) => Some(at),
+                Mode::On(limits, Retry::After { at, .. }) if frames >= limits.hard => Some(at),
                 _ => None,
             };
             let notified = self.wal.due.notified();
@@ -567,7 +605,9 @@ impl Upkeep<Sqlite> for Checkpoints {
                     Truncate::Skipped => 0,
                 };
                 Some(outcome)
-            } else if frames >= limits.soft {
+            } else if frames >= limits.soft
+                && frames >= self.wal.wake_at.load(Ordering::Relaxed).min(limits.hard)
+            {
                 self.passive(access).await;
                 None
             } else {
