@@ -692,3 +692,45 @@ async fn set_pragma(conn: &mut SqliteConnection, name: &str, value: i64) -> Resu
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backing_off(frames: u64) -> Checkpoints {
+        let manager = Checkpoints::new(CheckpointSettings::default(), PathBuf::from("unused.db"));
+        let limits = Limits {
+            soft: 100,
+            hard: 1000,
+            frame_bytes: 4096 + FRAME_HEADER,
+        };
+        manager.state().mode = Mode::On(
+            limits,
+            Retry::After {
+                at: Instant::now() - Duration::from_millis(1),
+                backoff: FIRST_BACKOFF,
+            },
+        );
+        manager.wal.frames.store(frames, Ordering::Relaxed);
+        manager
+    }
+
+    /// A back-off that has run out while the log is below the hard size must not make `due`
+    /// return at once, again and again (a busy loop of empty rounds).
+    #[tokio::test]
+    async fn an_expired_backoff_below_the_hard_size_waits_for_commits() {
+        let manager = backing_off(10);
+        let due = tokio::time::timeout(Duration::from_millis(30), manager.due()).await;
+        assert!(due.is_err(), "nothing is due until a commit says so");
+        manager.rearm(None);
+        assert!(matches!(manager.state().mode, Mode::On(_, Retry::Now)));
+    }
+
+    /// Past the hard size, an expired back-off is due at once: the truncate is tried again.
+    #[tokio::test]
+    async fn an_expired_backoff_past_the_hard_size_is_due() {
+        let manager = backing_off(2000);
+        let due = tokio::time::timeout(Duration::from_millis(30), manager.due()).await;
+        assert!(due.is_ok());
+    }
+}
