@@ -196,8 +196,6 @@ struct Counters {
 pub(crate) struct Checkpoints {
     settings: CheckpointSettings,
     wal: &'static Wal,
-    /// `wal` as the WAL hook's context pointer.
-    context: usize,
     wal_path: PathBuf,
     state: Mutex<State>,
     counters: Counters,
@@ -231,7 +229,6 @@ impl Checkpoints {
         Checkpoints {
             settings,
             wal,
-            context: wal as *const Wal as usize,
             wal_path: wal_path.into(),
             state: Mutex::new(State {
                 mode: Mode::Waiting,
@@ -345,13 +342,13 @@ impl Checkpoints {
             libsqlite3_sys::sqlite3_wal_hook(
                 handle.as_raw_handle().as_ptr(),
                 Some(on_wal_commit),
-                self.context as *mut c_void,
+                self.context(),
             )
         } as usize;
         // SQLite's own checkpoint is a hook whose context is its page count.
         Ok(match previous {
             0 => Previous::None,
-            ours if ours == self.context => Previous::Ours,
+            ours if ours == self.context() as usize => Previous::Ours,
             pages => Previous::Sqlite(pages as i64),
         })
     }
@@ -542,6 +539,11 @@ impl Checkpoints {
         state.mode = Mode::On(limits, retry);
     }
 
+    /// The WAL hook's context: the manager's `Wal`.
+    fn context(&self) -> *mut c_void {
+        self.wal as *const Wal as *mut c_void
+    }
+
     fn is_on(&self) -> bool {
         matches!(self.state().mode, Mode::On(..))
     }
@@ -557,7 +559,21 @@ impl Upkeep<Sqlite> for Checkpoints {
         &'c self,
         conn: &'c mut SqliteConnection,
     ) -> BoxFuture<'c, Result<(), Error>> {
-        Box::pin(self.opened(conn))
+        Box::pin(async move {
+            // The writer opens as on a plain pool whatever happens here: without the manager,
+            // SQLite's own checkpoint goes on as before.
+            if let Err(error) = self.opened(conn).await {
+                self.state().mode = Mode::Off;
+                self.wal.wake_at.store(u64::MAX, Ordering::Relaxed);
+                tracing::warn!(
+                    target: "sqlx_rw",
+                    %error,
+                    "the WAL checkpoint manager could not start on the writer; SQLite's own \
+                     checkpoint stays in place"
+                );
+            }
+            Ok(())
+        })
     }
 
     fn setting_changed<'c>(
