@@ -86,10 +86,7 @@ impl<DB: Backend> RwPool<DB> {
     /// changed.
     pub fn set_connect_options(&self, options: ConnectOptionsOf<DB>) {
         if let Some(readers) = &self.0.readers {
-            let target = DB::reader_targets(&self.0.settings, &options)
-                .into_iter()
-                .next();
-            readers.replace_options(target);
+            readers.replace_options(DB::reader_targets(&self.0.settings, &options));
         }
         self.0.writer.pool().set_connect_options(options);
     }

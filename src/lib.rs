@@ -43,6 +43,9 @@
 
 #![warn(missing_docs)]
 
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+compile_error!("sqlx-rw needs a backend: enable the `sqlite` or `postgres` feature");
+
 mod activity;
 mod backend;
 mod compat;
@@ -50,6 +53,7 @@ mod error;
 mod executor;
 #[cfg(feature = "metrics")]
 mod export;
+mod freshness;
 mod options;
 mod owner;
 mod pool;
@@ -62,13 +66,20 @@ mod upkeep;
 mod writer;
 
 pub use activity::Activity;
+#[cfg(feature = "postgres")]
+pub use backend::postgres::options::{PgRwPool, PgRwPoolOptions};
+#[cfg(feature = "postgres")]
+pub use backend::postgres::PgSettings;
+#[cfg(feature = "sqlite")]
 pub use backend::sqlite::options::{SqliteRwPool, SqliteRwPoolOptions};
+#[cfg(feature = "sqlite")]
 pub use backend::sqlite::{SqliteSettings, SqliteTransactionMode};
-pub use backend::{Backend, ConnectOptionsOf, ErrorClass, WriterGuard};
+pub use backend::{Backend, ConnectOptionsOf, ErrorClass, ReplicaState, WriterGuard};
 pub use error::{RwErrorKind, RwPoolError};
+pub use freshness::ReadConsistency;
 pub use options::RwPoolOptions;
 pub use pool::RwPool;
 pub use readers::ReadHold;
 pub use route::{words, Grammar, Reason, Route, SettingAccess, SettingUse, Target, Words};
-pub use stats::{Latency, Stats, WalStats};
+pub use stats::{Latency, ReplicaStats, Stats, WalStats};
 pub use upkeep::{Upkeep, UpkeepAccess, UpkeepTurn};

@@ -43,7 +43,19 @@ pub struct RwPoolOptions<DB: Backend> {
     pub(crate) name: Option<String>,
     pub(crate) metrics_interval: Option<Duration>,
     pub(crate) hooks: Hooks<DB>,
+    pub(crate) replicas: Replicas,
     pub(crate) settings: DB::Settings,
+}
+
+/// How reads are served by readers that replay the writer's changes later (replicas): the
+/// consistency asked for and the monitor's bounds. Unused by a backend whose readers see
+/// every commit at once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Replicas {
+    pub(crate) consistency: crate::freshness::ReadConsistency,
+    pub(crate) wait: Duration,
+    pub(crate) max_lag: u64,
+    pub(crate) check_every: Duration,
 }
 
 /// A hook run on a connection: sqlx's `after_connect` shape.
@@ -100,6 +112,7 @@ impl<DB: Backend> Clone for RwPoolOptions<DB> {
             name: self.name.clone(),
             metrics_interval: self.metrics_interval,
             hooks: self.hooks.clone(),
+            replicas: self.replicas,
             settings: self.settings.clone(),
         }
     }
@@ -122,6 +135,7 @@ impl<DB: Backend> fmt::Debug for RwPoolOptions<DB> {
             .field("after_connect", &self.hooks.after_connect.is_some())
             .field("before_acquire", &self.hooks.before_acquire.is_some())
             .field("after_release", &self.hooks.after_release.is_some())
+            .field("replicas", &self.replicas)
             .field("settings", &self.settings)
             .finish()
     }
@@ -146,6 +160,12 @@ impl<DB: Backend> Default for RwPoolOptions<DB> {
                 after_connect: None,
                 before_acquire: None,
                 after_release: None,
+            },
+            replicas: Replicas {
+                consistency: crate::freshness::ReadConsistency::Task,
+                wait: Duration::from_millis(20),
+                max_lag: 16 * 1024 * 1024,
+                check_every: Duration::from_millis(100),
             },
             settings: DB::default_settings(),
         }
@@ -288,6 +308,35 @@ impl<DB: Backend> RwPoolOptions<DB> {
         self
     }
 
+    /// Which writes a read must see when readers are replicas that replay the writer's changes
+    /// later (default [`ReadConsistency::Task`](crate::ReadConsistency::Task): a task reads its
+    /// own writes). No effect for SQLite, whose readers see every commit at once.
+    pub fn read_consistency(mut self, consistency: crate::ReadConsistency) -> Self {
+        self.replicas.consistency = consistency;
+        self
+    }
+
+    /// How long a read that must see a write waits for a replica to replay it before it runs
+    /// on the writer instead (default 20 ms).
+    pub fn replica_wait(mut self, wait: Duration) -> Self {
+        self.replicas.wait = wait;
+        self
+    }
+
+    /// How far (in the backend's positions: bytes of WAL for PostgreSQL) a replica may trail
+    /// the latest write the pool saw before it is taken out of rotation (default 16 MiB).
+    pub fn max_replica_lag(mut self, bytes: u64) -> Self {
+        self.replicas.max_lag = bytes;
+        self
+    }
+
+    /// How often the replica monitor asks each replica whether it is healthy and how far it
+    /// has replayed (default 100 ms).
+    pub fn replica_check_interval(mut self, every: Duration) -> Self {
+        self.replicas.check_every = every.max(Duration::from_millis(1));
+        self
+    }
+
     /// Open a pool from a database URL.
     pub async fn connect(self, url: &str) -> Result<RwPool<DB>, Error> {
         let options: ConnectOptionsOf<DB> = url.parse()?;
@@ -296,6 +345,7 @@ impl<DB: Backend> RwPoolOptions<DB> {
 
     /// Open a pool from connect options (for example those `#[sqlx::test]` hands out).
     pub async fn connect_with(self, options: ConnectOptionsOf<DB>) -> Result<RwPool<DB>, Error> {
+        DB::validate(&self.settings)?;
         let pool = RwPool::new(self, options);
         pool.warm_up().await?;
         Ok(pool)
@@ -305,6 +355,7 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// `connect_lazy`. Errors in the URL are reported now; errors opening the database at
     /// first use. Must be called inside a tokio runtime.
     pub fn connect_lazy(self, url: &str) -> Result<RwPool<DB>, Error> {
+        DB::validate(&self.settings)?;
         let options: ConnectOptionsOf<DB> = url.parse()?;
         Ok(self.connect_lazy_with(options))
     }

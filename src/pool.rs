@@ -11,9 +11,10 @@ use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Transaction};
 
 use crate::backend::{Backend, ConnectOptionsOf};
+use crate::freshness::Freshness;
 use crate::options::RwPoolOptions;
 use crate::owner::Owner;
-use crate::readers::Readers;
+use crate::readers::{NoReader, Readers};
 use crate::route::cache::VerdictCache;
 use crate::route::Route;
 use crate::stats::{bump, Counters, Stats};
@@ -65,6 +66,8 @@ pub(crate) struct Shared<DB: Backend> {
     pub(crate) counters: Arc<Counters>,
     /// The backend's background upkeep (for SQLite, the WAL checkpoint manager), if any.
     pub(crate) upkeep: Option<Arc<dyn crate::upkeep::Upkeep<DB>>>,
+    /// Which writes each read must see, for readers that lag (replicas).
+    pub(crate) freshness: Freshness,
 }
 
 impl<DB: Backend> RwPool<DB> {
@@ -107,16 +110,18 @@ impl<DB: Backend> RwPool<DB> {
             slow_wait: options.slow_writer_wait,
             hooks: options.hooks.clone(),
             upkeep: upkeep.clone(),
+            connections: DB::writer_connections(&options.settings),
         };
         let writer = Writer::new(
             DB::writer_options(&options.settings, &base),
             settings,
             Arc::clone(&counters),
         );
-        let target = DB::reader_targets(&options.settings, &base)
+        let targets: Vec<_> = DB::reader_targets(&options.settings, &base)
             .into_iter()
-            .next();
-        let readers = target.map(|reader_options| {
+            .map(|target| (DB::target_name(&target), target))
+            .collect();
+        let readers = (!targets.is_empty()).then(|| {
             let mut pool_options = PoolOptions::<DB>::new()
                 .max_connections(options.readers)
                 .min_connections(options.min_readers.min(options.readers))
@@ -135,7 +140,7 @@ impl<DB: Backend> RwPool<DB> {
             if let Some(hook) = hooks.after_release.clone() {
                 pool_options = pool_options.after_release(move |conn, meta| hook(conn, meta));
             }
-            Arc::new(Readers::new(pool_options, reader_options))
+            Arc::new(Readers::new(pool_options, targets, options.replicas.wait))
         });
         let shared = Arc::new(Shared {
             readers,
@@ -153,12 +158,20 @@ impl<DB: Backend> RwPool<DB> {
             acquire_timeout: options.acquire_timeout,
             counters,
             upkeep: upkeep.clone(),
+            freshness: Freshness::new(options.replicas.consistency),
         });
         let period = (options.idle_transaction_timeout / 4)
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
         tokio::spawn(reap_idle_transactions(Arc::downgrade(&shared), period));
         if let Some(upkeep) = upkeep {
             tokio::spawn(crate::upkeep::run(Arc::downgrade(&shared), upkeep));
+        }
+        if DB::readers_lag() && shared.readers.is_some() {
+            tokio::spawn(crate::readers::monitor::run(
+                Arc::downgrade(&shared),
+                options.replicas.check_every,
+                options.replicas.max_lag,
+            ));
         }
         #[cfg(feature = "metrics")]
         if let Some(interval) = options.metrics_interval {
@@ -253,7 +266,10 @@ impl<DB: Backend> RwPool<DB> {
     ) -> Result<Transaction<'static, DB>, Error> {
         let held = match self.owner_for_writer().await? {
             Ok(owner) => match self.0.writer.hand_out(owner, false).await? {
-                Ok(conn) => Ok(conn),
+                Ok(conn) => {
+                    self.handed_out(owner);
+                    Ok(conn)
+                }
                 Err(held) => Err(held.error()),
             },
             Err(PinnedHere) => Err(crate::error::pool_error(
@@ -307,8 +323,19 @@ impl<DB: Backend> RwPool<DB> {
             Err(PinnedHere) => return self.reader_for_own_writer(SelfHeld::Connection).await,
         };
         match self.0.writer.hand_out(owner, true).await? {
-            Ok(conn) => Ok(conn),
+            Ok(conn) => {
+                self.handed_out(owner);
+                Ok(conn)
+            }
             Err(held) => self.reader_for_own_writer(held).await,
+        }
+    }
+
+    /// `owner` took a writer connection: what it commits there the pool cannot see, so its
+    /// reads (or everyone's, in `Pool` consistency) settle the writer's position first.
+    fn handed_out(&self, owner: crate::owner::Owner) {
+        if DB::readers_lag() {
+            self.0.freshness.wrote_unseen(owner);
         }
     }
 
@@ -316,26 +343,34 @@ impl<DB: Backend> RwPool<DB> {
         let Some(readers) = &self.0.readers else {
             return Err(held.error());
         };
-        match readers.acquire().await {
-            Some(conn) => {
+        match readers.acquire(None).await {
+            Ok(conn) => {
                 bump(&self.0.counters.own_writer_reads);
                 tracing::debug!(
                     target: "sqlx_rw",
                     "acquire() by a task that holds the writer idle: lending a reader"
                 );
-                conn
+                Ok(conn)
             }
-            None => Err(held.error()),
+            Err(NoReader::Failed(error)) => Err(error),
+            Err(NoReader::Unavailable | NoReader::Behind) => Err(held.error()),
         }
     }
 
     /// Take a read-only reader connection (the writer for an in-memory database, or while
     /// readers are paused because the database is not in WAL mode).
     pub async fn acquire_read(&self) -> Result<PoolConnection<DB>, Error> {
+        let need = self.0.freshness.need(crate::owner::Owner::current());
+        let need = match need {
+            crate::freshness::Need::Nothing => None,
+            crate::freshness::Need::At(position) => Some(position),
+            crate::freshness::Need::Unseen => return self.acquire().await,
+        };
         match &self.0.readers {
-            Some(readers) => match readers.acquire().await {
-                Some(conn) => conn,
-                None => self.acquire().await,
+            Some(readers) => match readers.acquire(need).await {
+                Ok(conn) => Ok(conn),
+                Err(NoReader::Failed(error)) => Err(error),
+                Err(NoReader::Unavailable | NoReader::Behind) => self.acquire().await,
             },
             None => self.acquire().await,
         }
@@ -401,11 +436,16 @@ impl<DB: Backend> RwPool<DB> {
         }
         if let Some(readers) = &self.0.readers {
             stats.readers_paused = readers.is_paused();
-            if let Some(pool) = readers.pool() {
-                stats.readers_open = pool.size();
-                stats.readers_idle = pool.num_idle() as u64;
+            for target in &readers.targets {
+                let (open, idle) = target
+                    .pool()
+                    .map_or((0, 0), |pool| (pool.size(), pool.num_idle() as u64));
+                stats.readers_open += open;
+                stats.readers_idle += idle;
+                stats.replicas.push(target.stats());
             }
         }
+        stats.freshness_marks = self.0.freshness.len() as u64;
         stats
     }
 }

@@ -24,6 +24,8 @@ pub(crate) struct Counters {
     pub(crate) reader_fallbacks: AtomicU64,
     pub(crate) settings_spread: AtomicU64,
     pub(crate) own_writer_reads: AtomicU64,
+    pub(crate) fresh_reads_on_writer: AtomicU64,
+    pub(crate) read_retries: AtomicU64,
     pub(crate) writer_wait: Histogram,
     pub(crate) writer_hold: Histogram,
 }
@@ -80,6 +82,8 @@ impl Counters {
             reader_fallbacks: Counters::load(&self.reader_fallbacks),
             settings_spread: Counters::load(&self.settings_spread),
             own_writer_reads: Counters::load(&self.own_writer_reads),
+            fresh_reads_on_writer: Counters::load(&self.fresh_reads_on_writer),
+            read_retries: Counters::load(&self.read_retries),
             writer_wait: self.writer_wait.snapshot(),
             writer_hold: self.writer_hold.snapshot(),
             ..Stats::default()
@@ -241,6 +245,36 @@ pub struct Stats {
     pub readers_idle: u64,
     /// What the pool did to keep the write-ahead log bounded (SQLite's checkpoint manager).
     pub wal: WalStats,
+    /// Each reader target (for a server, each replica), in the order given.
+    pub replicas: Vec<ReplicaStats>,
+    /// Read-your-writes marks kept now (tasks whose writes some replica has not replayed).
+    pub freshness_marks: u64,
+    /// Reads that ran on the writer because no replica had replayed what they must see in
+    /// time (or the task's last write was made where the pool could not see it).
+    pub fresh_reads_on_writer: u64,
+    /// Reads a replica failed before any row reached the caller (its connection broke, or
+    /// recovery cancelled the read) that ran again on the writer.
+    pub read_retries: u64,
+}
+
+/// One reader target as [`RwPool::stats`](crate::RwPool::stats) sees it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReplicaStats {
+    /// `host:port` for a server (never credentials); `reader` for SQLite's file.
+    pub name: String,
+    /// In rotation now.
+    pub healthy: bool,
+    /// Why not, if not: `down`, `promoted` or `lagging`.
+    pub state: &'static str,
+    /// Reads it served.
+    pub reads: u64,
+    /// How far it had replayed when last asked (0: unknown).
+    pub replayed: u64,
+    /// Connections open and lent out now.
+    pub open: u32,
+    /// Connections lent out now.
+    pub in_flight: u64,
 }
 
 /// What the pool's checkpoint manager did to keep the write-ahead log bounded, in

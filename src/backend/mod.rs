@@ -11,6 +11,9 @@ use sqlx::{Connection, Database, Error, SqlStr};
 use crate::activity::Activity;
 use crate::upkeep::Upkeep;
 
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 use crate::route::Grammar;
 
@@ -54,6 +57,15 @@ pub trait WriterGuard: Send + Sync {
 
     /// After a statement ran on the writer: `Err` if what it did is lost.
     fn after_statement(&self) -> Result<(), Error>;
+}
+
+/// What a replica says about itself, for the replica monitor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplicaState {
+    /// It is still a replica (replaying the primary's changes). `false`: it was promoted.
+    pub in_recovery: bool,
+    /// How far it has replayed, in the backend's positions, if known.
+    pub replayed: Option<u64>,
 }
 
 /// The connect options type of `DB`.
@@ -148,5 +160,56 @@ pub trait Backend: Database + Sized {
     ) -> Option<std::sync::Arc<dyn Upkeep<Self>>> {
         let _ = (settings, base);
         None
+    }
+
+    /// Connections on the write side: 1 (the default) for a database with one writer, more
+    /// for a server that takes concurrent writers.
+    fn writer_connections(settings: &Self::Settings) -> usize {
+        let _ = settings;
+        1
+    }
+
+    /// How a reader target is named in logs and stats (never with its credentials).
+    fn target_name(options: &ConnectOptionsOf<Self>) -> String {
+        let _ = options;
+        "reader".to_owned()
+    }
+
+    /// `true` if readers replay the writer's changes later (replicas): the pool then keeps
+    /// read-your-writes positions and runs the replica monitor. `false` (the default): every
+    /// commit is visible to every later read at once.
+    fn readers_lag() -> bool {
+        false
+    }
+
+    /// The writer's position now, on `conn` (the writer, right after a commit), if the
+    /// backend tracks positions.
+    fn write_position(conn: &mut Self::Connection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
+        let _ = conn;
+        Box::pin(async { Ok(None) })
+    }
+
+    /// How far the reader behind `conn` has replayed the writer's changes, if known.
+    fn replayed_position(conn: &mut Self::Connection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
+        let _ = conn;
+        Box::pin(async { Ok(None) })
+    }
+
+    /// What the reader behind `conn` says about itself, for the replica monitor.
+    fn replica_state(conn: &mut Self::Connection) -> BoxFuture<'_, Result<ReplicaState, Error>> {
+        let _ = conn;
+        Box::pin(async {
+            Ok(ReplicaState {
+                in_recovery: true,
+                replayed: None,
+            })
+        })
+    }
+
+    /// Check the backend's settings before the pool opens: `Err` with a clear message for a
+    /// setting that cannot work (for a server, a replica URL that did not parse).
+    fn validate(settings: &Self::Settings) -> Result<(), Error> {
+        let _ = settings;
+        Ok(())
     }
 }

@@ -1,25 +1,20 @@
-//! `Readers`: the read-only connections, as one sqlx pool that can be replaced or paused.
+//! `Readers`: every place reads can go, and the choice of one for each read.
 //!
-//! Reader connections are opened from options fixed when the pool opens them. Two things
-//! change those options while the pool runs, and both are handled by replacing the whole sqlx
-//! pool rather than patching connections one by one (sqlx gives no way to tell which options an
-//! idle connection was opened with):
-//!
-//! - A per-connection setting sent through the pool (for SQLite, `PRAGMA cache_size = …`): the new options
-//!   carry it, a fresh pool opens from them, and every read from then on gets a connection that
-//!   has it. The old pool closes in the background once the reads it lent out come back.
-//! - A journal-mode change away from WAL: the readers close (the switch needs the file to
-//!   itself) and reads run on the writer until the mode is WAL again; then a fresh pool opens.
+//! For SQLite there is one [`Target`], the database file opened read-only. For a server there
+//! is one per replica, each with its own pool: a read goes to the healthy replica with the
+//! fewest reads in flight among those that have replayed what the read must see (see
+//! `freshness`). When none has, the read looks again at the least busy one for a short bound,
+//! asking it how far it has replayed, and then gives up: the caller runs the read on the
+//! writer, which is never stale.
 //!
 //! Pools open lazily: no reader connection exists until a read asks for one, so a pool that
-//! only writes (or migrates) holds the file through one connection.
+//! only writes (or migrates) holds the database through the writer alone.
 //!
 //! Every read passes a [`Gate`] before it takes a connection, so upkeep can hold new reads
 //! for a moment while the ones in flight end (see `gate`).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::{Error, Pool};
@@ -27,133 +22,181 @@ use sqlx::{Error, Pool};
 use crate::backend::{Backend, ConnectOptionsOf};
 
 mod gate;
+pub(crate) mod monitor;
+mod target;
 
 use gate::Gate;
 pub use gate::ReadHold;
+pub(crate) use target::{Health, Target};
+
+/// How long a read that needs a position no replica has reached first waits between looks.
+const FIRST_LOOK: Duration = Duration::from_micros(500);
 
 pub(crate) struct Readers<DB: Backend> {
-    /// The pool reads use now; `None` while paused (reads use the writer).
-    current: RwLock<Option<Pool<DB>>>,
-    /// Bumped whenever `current` is replaced: a read whose pool closed under it (replaced by
-    /// a setting, paused for a journal-mode change) tries again with the new one.
-    generation: AtomicU64,
+    pub(crate) targets: Vec<Target<DB>>,
     /// Journal-mode changes under way: readers open again only once none is.
     changes: AtomicUsize,
-    /// Replaced pools still closing, so that closing the readers waits for them too.
-    retiring: Mutex<Vec<Pool<DB>>>,
     /// Closed for good: nothing opens readers again.
     closed: AtomicBool,
-    /// What the next pool opens with: the caller's options, made read-only by the backend,
-    /// plus every setting sent through the pool since.
-    options: Mutex<Options<DB>>,
     pool_options: PoolOptions<DB>,
     /// Reads pass it to take a connection; a hold closes it.
     gate: Gate,
+    /// How long a read waits for a replica to replay what it must see before it goes to the
+    /// writer.
+    freshness_wait: Duration,
 }
 
-struct Options<DB: Backend> {
-    connect: ConnectOptionsOf<DB>,
-    /// Settings sent through the pool, by name, as last applied: sending the same value again
-    /// changes nothing.
-    settings: HashMap<String, String>,
+/// Why a read was not given a reader connection: it runs on the writer.
+#[derive(Debug)]
+pub(crate) enum NoReader {
+    /// Readers are paused (for SQLite, the database is not in WAL mode), or every target is
+    /// out of rotation.
+    Unavailable,
+    /// No target replayed what the read must see within the bound.
+    Behind,
+    /// Opening a connection failed (the last error, after every target was tried).
+    Failed(Error),
 }
 
 impl<DB: Backend> Readers<DB> {
-    pub(crate) fn new(pool_options: PoolOptions<DB>, connect: ConnectOptionsOf<DB>) -> Self {
-        let pool = pool_options.clone().connect_lazy_with(connect.clone());
+    pub(crate) fn new(
+        pool_options: PoolOptions<DB>,
+        targets: Vec<(String, ConnectOptionsOf<DB>)>,
+        freshness_wait: Duration,
+    ) -> Self {
+        let targets = targets
+            .into_iter()
+            .map(|(name, connect)| Target::new(name, &pool_options, connect))
+            .collect();
         Readers {
-            current: RwLock::new(Some(pool)),
-            generation: AtomicU64::new(0),
+            targets,
             changes: AtomicUsize::new(0),
-            retiring: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
-            options: Mutex::new(Options {
-                connect,
-                settings: HashMap::new(),
-            }),
             pool_options,
             gate: Gate::default(),
+            freshness_wait,
         }
     }
 
-    /// The pool reads use now, or `None` while readers are paused.
+    /// The pool of the first target that serves reads now, or `None` if none does.
     pub(crate) fn pool(&self) -> Option<Pool<DB>> {
-        self.current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.targets
+            .iter()
+            .filter(|t| t.health() == Health::Up)
+            .chain(self.targets.iter())
+            .find_map(Target::pool)
     }
 
-    /// A reader connection, or `None` while readers are paused.
-    pub(crate) async fn acquire(&self) -> Option<Result<PoolConnection<DB>, Error>> {
+    /// A reader connection that has replayed at least `need` (any, for `None`), from the
+    /// least busy target that qualifies.
+    pub(crate) async fn acquire(&self, need: Option<u64>) -> Result<PoolConnection<DB>, NoReader> {
         let _pass = self.gate.pass().await;
+        let deadline = Instant::now() + self.freshness_wait;
+        let mut look = FIRST_LOOK;
+        let mut failed = None;
+        let mut tried_down = vec![false; self.targets.len()];
         loop {
-            let (pool, generation) = {
-                let current = self.current.read().unwrap_or_else(|p| p.into_inner());
-                (current.clone()?, self.generation.load(Ordering::Acquire))
+            let Some((index, fresh)) = self.choose(need, &tried_down) else {
+                return Err(match failed {
+                    Some(error) => NoReader::Failed(error),
+                    None => NoReader::Unavailable,
+                });
             };
-            match pool.acquire().await {
-                Err(Error::PoolClosed) if self.generation.load(Ordering::Acquire) != generation => {
-                    continue
+            let target = &self.targets[index];
+            let mut conn = match target.acquire().await {
+                None => {
+                    tried_down[index] = true;
+                    continue;
                 }
-                result => return Some(result),
+                Some(Ok(conn)) => conn,
+                Some(Err(error)) if is_pool_condition(&error) => {
+                    return Err(NoReader::Failed(error))
+                }
+                Some(Err(error)) => {
+                    if self.targets.len() > 1 && target.set_health(Health::Down) {
+                        tracing::warn!(
+                            target: "sqlx_rw",
+                            replica = %target.name,
+                            %error,
+                            "a replica could not be reached; out of rotation until it answers"
+                        );
+                    }
+                    tried_down[index] = true;
+                    failed = Some(error);
+                    continue;
+                }
+            };
+            if fresh {
+                target.reads.fetch_add(1, Ordering::Relaxed);
+                return Ok(conn);
+            }
+            let need = need.unwrap_or(0);
+            match DB::replayed_position(&mut conn).await {
+                Ok(Some(position)) => target.saw_replayed(position),
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::debug!(target: "sqlx_rw", replica = %target.name, %error, "replay position unknown");
+                }
+            }
+            if target.replayed() >= need {
+                target.reads.fetch_add(1, Ordering::Relaxed);
+                return Ok(conn);
+            }
+            drop(conn);
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(NoReader::Behind);
+            }
+            tokio::time::sleep(look.min(deadline - now)).await;
+            look = look.saturating_mul(2);
+        }
+    }
+
+    /// The target for a read that needs `need`: the least busy healthy target that has
+    /// replayed it (`true`), else the least busy healthy one to look at again (`false`).
+    fn choose(&self, need: Option<u64>, skip: &[bool]) -> Option<(usize, bool)> {
+        let live = self
+            .targets
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| !skip[*i] && t.health() == Health::Up);
+        let mut best: Option<(usize, bool, usize)> = None;
+        for (index, target) in live {
+            let fresh = need.is_none_or(|need| target.replayed() >= need);
+            let busy = target.in_flight();
+            let better = match best {
+                None => true,
+                Some((_, best_fresh, best_busy)) => {
+                    (fresh && !best_fresh) || (fresh == best_fresh && busy < best_busy)
+                }
+            };
+            if better {
+                best = Some((index, fresh, busy));
             }
         }
+        best.map(|(index, fresh, _)| (index, fresh))
     }
 
     /// Carry `settings` (name, value) to every reader: readers lent out finish what they run,
     /// every later read gets a connection that has them. `false` if every setting had that
     /// value already.
     pub(crate) fn spread(&self, settings: &[(String, String)]) -> bool {
-        let mut options = self.options.lock().unwrap_or_else(|p| p.into_inner());
+        let closed = self.closed.load(Ordering::Acquire);
         let mut changed = false;
-        for (name, value) in settings {
-            if options.settings.get(name) == Some(value) {
-                continue;
-            }
-            options.settings.insert(name.clone(), value.clone());
-            options.connect = DB::with_session_setting(options.connect.clone(), name, value);
-            changed = true;
-        }
-        if changed {
-            self.replace(&options.connect);
+        for target in &self.targets {
+            changed |= target.spread(settings, closed, &self.pool_options);
         }
         changed
     }
 
-    /// Open readers from `connect` from now on (`None`: the database can no longer be read
-    /// beside the writer), with the settings sent through the pool applied again.
-    pub(crate) fn replace_options(&self, connect: Option<ConnectOptionsOf<DB>>) {
-        let Some(mut connect) = connect else { return };
-        let mut options = self.options.lock().unwrap_or_else(|p| p.into_inner());
-        for (name, value) in &options.settings {
-            connect = DB::with_session_setting(connect, name, value);
+    /// Open readers from `targets` (one set of options per target, in order) from now on,
+    /// with the settings sent through the pool applied again. Empty: the database can no
+    /// longer be read beside the writer; nothing changes.
+    pub(crate) fn replace_options(&self, targets: Vec<ConnectOptionsOf<DB>>) {
+        let closed = self.closed.load(Ordering::Acquire);
+        for (target, connect) in self.targets.iter().zip(targets) {
+            target.replace_options(connect, closed, &self.pool_options);
         }
-        options.connect = connect;
-        self.replace(&options.connect);
-    }
-
-    /// Reads use a fresh pool opened from `connect` from now on, unless readers are paused;
-    /// the old pool closes once its connections are back.
-    fn replace(&self, connect: &ConnectOptionsOf<DB>) {
-        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
-        if self.closed.load(Ordering::Acquire) {
-            return;
-        }
-        if let Some(old) = current.take() {
-            *current = Some(self.pool_options.clone().connect_lazy_with(connect.clone()));
-            self.generation.fetch_add(1, Ordering::AcqRel);
-            self.retire(old);
-        }
-    }
-
-    /// `old` closes in the background once the reads it lent out are back; [`close`] waits for
-    /// it too.
-    fn retire(&self, old: Pool<DB>) {
-        let mut retiring = self.retiring.lock().unwrap_or_else(|p| p.into_inner());
-        retiring.retain(|pool| pool.size() > 0);
-        retiring.push(old.clone());
-        close_later(old);
     }
 
     /// The sqlx options every readers' pool is built with.
@@ -165,17 +208,11 @@ impl<DB: Backend> Readers<DB> {
     /// every change under way has ended ([`end_change`](Self::end_change)). Waits up to `bound`
     /// for reads in flight to finish (their connections must be closed before the file can
     /// change journal mode); `false` if some were still out then.
-    pub(crate) async fn pause(&self, bound: std::time::Duration) -> bool {
+    pub(crate) async fn pause(&self, bound: Duration) -> bool {
         self.changes.fetch_add(1, Ordering::AcqRel);
-        let old = {
-            let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
-            self.generation.fetch_add(1, Ordering::AcqRel);
-            current.take()
-        };
-        match old {
-            Some(old) => tokio::time::timeout(bound, old.close()).await.is_ok(),
-            None => true,
-        }
+        let old: Vec<Pool<DB>> = self.targets.iter().filter_map(Target::pause).collect();
+        let closing = futures_util::future::join_all(old.iter().map(|pool| pool.close()));
+        tokio::time::timeout(bound, closing).await.is_ok()
     }
 
     /// A journal-mode change has ended; `readers_can_run`: what the database's mode now
@@ -196,68 +233,43 @@ impl<DB: Backend> Readers<DB> {
     /// Open readers again, unless a journal-mode change is under way or they are closed for
     /// good; nothing if they are open.
     pub(crate) fn resume(&self) {
-        let options = self.options.lock().unwrap_or_else(|p| p.into_inner());
-        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
         if self.changes.load(Ordering::Acquire) > 0 || self.closed.load(Ordering::Acquire) {
             return;
         }
-        if current.is_none() {
-            *current = Some(
-                self.pool_options
-                    .clone()
-                    .connect_lazy_with(options.connect.clone()),
-            );
-            self.generation.fetch_add(1, Ordering::AcqRel);
+        for target in &self.targets {
+            target.resume(&self.pool_options);
         }
     }
 
     /// Hold new reads and wait, up to `within`, for every reader connection lent out (by any
     /// pool, including replaced ones still closing) to come back.
-    pub(crate) async fn hold(&self, within: std::time::Duration) -> ReadHold<'_> {
+    pub(crate) async fn hold(&self, within: Duration) -> ReadHold<'_> {
         self.gate.hold(within, || self.in_flight()).await
     }
 
-    /// Reader connections lent out now, by the current pool and the ones still closing.
+    /// Reader connections lent out now, by every target.
     fn in_flight(&self) -> usize {
-        let out = |pool: &Pool<DB>| (pool.size() as usize).saturating_sub(pool.num_idle());
-        let current = self.pool().as_ref().map_or(0, out);
-        let retiring = self.retiring.lock().unwrap_or_else(|p| p.into_inner());
-        current + retiring.iter().map(out).sum::<usize>()
+        self.targets.iter().map(Target::in_flight).sum()
     }
 
     /// `true` while reads run on the writer because readers are paused.
     pub(crate) fn is_paused(&self) -> bool {
-        self.current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.targets.iter().all(|t| t.pool().is_none())
     }
-}
 
-impl<DB: Backend> Readers<DB> {
     /// Close every reader for good, including pools replaced earlier and still closing.
     pub(crate) async fn close(&self) {
-        let current = {
-            let current = self.current.read().unwrap_or_else(|p| p.into_inner());
-            self.closed.store(true, Ordering::Release);
-            current.clone()
-        };
-        let retiring =
-            std::mem::take(&mut *self.retiring.lock().unwrap_or_else(|p| p.into_inner()));
-        for pool in current.into_iter().chain(retiring) {
-            pool.close().await;
+        self.closed.store(true, Ordering::Release);
+        for target in &self.targets {
+            for pool in target.all_pools() {
+                pool.close().await;
+            }
         }
     }
 }
 
-/// A replaced pool closes once the connections it lent out come back, without holding up the
-/// statement that replaced it.
-fn close_later<DB: Backend>(pool: Pool<DB>) {
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => {
-            runtime.spawn(async move { pool.close().await });
-        }
-        // No runtime: the pool's connections close as their last handles drop.
-        Err(_) => drop(pool),
-    }
+/// Errors that say something about the pool (closed, no connection free in time), not about
+/// opening a connection: a read that gets one must not move to the writer.
+pub(crate) fn is_pool_condition(error: &Error) -> bool {
+    matches!(error, Error::PoolClosed | Error::PoolTimedOut)
 }

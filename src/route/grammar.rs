@@ -36,6 +36,9 @@ pub struct Grammar {
     /// `true` if `?`, `?NNN` and `$NNN` are bind parameters (so the pool can check that as
     /// many arguments were bound as the statement has parameters).
     pub count_parameters: bool,
+    /// Why the pool refuses `sql` (a statement classified as refused), naming what to do
+    /// instead: the text of the error the caller gets.
+    pub refusal: fn(&str) -> String,
 }
 
 impl std::fmt::Debug for Grammar {

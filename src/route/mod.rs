@@ -11,6 +11,7 @@ mod grammar;
 pub(crate) mod scan;
 
 pub use grammar::{Grammar, SettingAccess, SettingUse};
+#[cfg_attr(not(feature = "sqlite"), allow(unused_imports))]
 pub(crate) use scan::split_statements;
 pub use scan::Words;
 

@@ -13,8 +13,10 @@ use sqlx::pool::PoolConnection;
 use sqlx::Error;
 
 use crate::backend::{Backend, ConnectOptionsOf};
+use crate::freshness::Need;
 use crate::owner::Owner;
 use crate::pool::RwPool;
+use crate::readers::{is_pool_condition, NoReader};
 use crate::route::classify::{Setting, TxnEffect, Verdict};
 use crate::route::{Reason, Route, Target};
 use crate::stats::bump;
@@ -99,27 +101,47 @@ impl<DB: Backend> RwPool<DB> {
             if is_fallback(verdict.route.reason()) {
                 bump(&self.0.counters.parse_fallbacks);
             }
+            let mut unseen = false;
             if let (Target::Reader, Some(readers)) = (verdict.route.target(), &self.0.readers) {
-                match readers.acquire().await {
-                    Some(Ok(conn)) => {
-                        self.0.counters.count_route(verdict.route);
-                        return Ok(Lease::Reader(conn));
+                let need = match self.0.freshness.need(owner) {
+                    Need::Nothing => Some(None),
+                    Need::At(position) => Some(Some(position)),
+                    Need::Unseen => None,
+                };
+                unseen = need.is_none();
+                if let Some(need) = need {
+                    match readers.acquire(need).await {
+                        Ok(conn) => {
+                            self.0.counters.count_route(verdict.route);
+                            return Ok(Lease::Reader(conn));
+                        }
+                        Err(NoReader::Failed(error)) if !is_pool_condition(&error) => {
+                            // A reader that cannot open must not fail a read the writer can run.
+                            bump(&self.0.counters.reader_fallbacks);
+                            tracing::warn!(
+                                target: "sqlx_rw",
+                                %error,
+                                "a reader connection could not be opened; the read runs on the writer"
+                            );
+                        }
+                        Err(NoReader::Failed(error)) => return Err(error),
+                        Err(NoReader::Behind) => bump(&self.0.counters.fresh_reads_on_writer),
+                        // Paused (the database is not in WAL mode) or every replica out of
+                        // rotation: reads run on the writer.
+                        Err(NoReader::Unavailable) => {}
                     }
-                    Some(Err(error)) if !is_pool_condition(&error) => {
-                        // A reader that cannot open must not fail a read the writer can run.
-                        bump(&self.0.counters.reader_fallbacks);
-                        tracing::warn!(
-                            target: "sqlx_rw",
-                            %error,
-                            "a reader connection could not be opened; the read runs on the writer"
-                        );
-                    }
-                    Some(Err(error)) => return Err(error),
-                    // Paused: the database is not in WAL mode, reads run on the writer.
-                    None => {}
+                } else {
+                    bump(&self.0.counters.fresh_reads_on_writer);
                 }
             }
-            let turn = writer.turn(owner).await?;
+            let mut turn = writer.turn(owner).await?;
+            if unseen && run {
+                // The task committed where the pool could not see: every write of its is on
+                // the writer by now, so the writer's position settles what its reads need.
+                if let Some(position) = DB::write_position(turn.conn()).await? {
+                    self.0.freshness.settled(owner, position);
+                }
+            }
             // In-memory, paused readers, a reader that cannot open: reads run on the writer,
             // and are counted there.
             self.0
@@ -227,6 +249,23 @@ impl<DB: Backend> RwPool<DB> {
         }
     }
 
+    /// `owner`'s write has committed on `conn` (the writer): record where the writer is now,
+    /// for reads that must see it. If the position cannot be read, the task's next read runs
+    /// on the writer instead.
+    async fn committed(&self, owner: Owner, conn: &mut DB::Connection) {
+        if !DB::readers_lag() {
+            return;
+        }
+        match DB::write_position(conn).await {
+            Ok(Some(position)) => self.0.freshness.wrote(owner, position),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::debug!(target: "sqlx_rw", %error, "writer position unknown after a write");
+                self.0.freshness.wrote_unseen(owner);
+            }
+        }
+    }
+
     /// A journal-mode change ended with the mode unknown (it never ran, or it was cancelled):
     /// read the mode under a writer turn of its own, then let readers open if it allows.
     async fn recheck_readers(self) {
@@ -290,6 +329,9 @@ impl<DB: Backend> RwPool<DB> {
                 if open {
                     self.0.writer.pin(owner, turn);
                 } else {
+                    if ok && verdict.route.is_writer() {
+                        self.committed(owner, turn.conn()).await;
+                    }
                     drop(turn);
                 }
                 if ok {
@@ -316,6 +358,9 @@ impl<DB: Backend> RwPool<DB> {
                     used.keep();
                 } else {
                     used.armed = false;
+                    if ok {
+                        self.committed(owner, used.conn()).await;
+                    }
                     self.0.writer.unpin(used);
                 }
                 committed
@@ -358,10 +403,4 @@ fn finish_change<DB: Backend>(pool: RwPool<DB>, readers_can_run: Option<bool>) {
             runtime.spawn(pool.recheck_readers());
         }
     }
-}
-
-/// Errors that say something about the pool (closed, no connection free in time), not about
-/// opening a connection: a read that gets one must not move to the writer.
-fn is_pool_condition(error: &Error) -> bool {
-    matches!(error, Error::PoolClosed | Error::PoolTimedOut)
 }

@@ -173,13 +173,18 @@ impl<DB: Backend> Run<DB> {
     /// After an attempt failed with `error` (having `yielded` results or not): if a reader
     /// refused a write, which it could not have run, move to the writer and return `true`.
     async fn retry_on_writer(&mut self, error: &Error, yielded: bool) -> Result<bool, Error> {
-        if !self.lease.is_reader()
-            || yielded
-            || DB::classify_error(error) != ErrorClass::ReadOnlyRefusal
-        {
+        if !self.lease.is_reader() || yielded {
             return Ok(false);
         }
-        self.pool.heal(self.sql.as_ref().expect(INVARIANT).as_str());
+        match DB::classify_error(error) {
+            ErrorClass::ReadOnlyRefusal => {
+                self.pool.heal(self.sql.as_ref().expect(INVARIANT).as_str())
+            }
+            // The reader failed before anything reached the caller (its connection broke,
+            // recovery cancelled the read): the writer runs it, as fresh as can be.
+            ErrorClass::RetryElsewhere => self.pool.count_read_retry(error),
+            ErrorClass::Busy | ErrorClass::Other => return Ok(false),
+        }
         self.arguments = self.spare.take();
         self.lease = self.pool.writer_lease(self.owner).await?;
         self.span.record("route", "writer");

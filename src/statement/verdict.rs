@@ -94,14 +94,19 @@ impl<DB: Backend> RwPool<DB> {
         let message = if verdict.route.reason() == Reason::Empty {
             "the SQL is empty or only comments: there is no statement to run".to_owned()
         } else {
-            format!(
-                "`{shown}` changes a setting the pool cannot apply consistently: on every \
-                 connection it would have each lock the others out, and on the writer alone it \
-                 would lock the pool's own readers out. Use a plain connection for exclusive \
-                 access"
-            )
+            (DB::grammar().refusal)(shown)
         };
         crate::error::pool_error(crate::error::RwErrorKind::Rejected, message)
+    }
+
+    /// A read failed on a reader for a reason of that reader's, and runs again on the writer.
+    pub(crate) fn count_read_retry(&self, error: &Error) {
+        bump(&self.0.counters.read_retries);
+        tracing::info!(
+            target: "sqlx_rw",
+            %error,
+            "a reader failed the read before any row reached the caller; ran it on the writer"
+        );
     }
 
     /// Remember that a reader refused `sql`, so it goes straight to the writer next time.

@@ -73,6 +73,10 @@ pub(crate) struct Writer<DB: Backend> {
     acquire_timeout: Duration,
     idle_timeout: Duration,
     closed: AtomicBool,
+    /// One connection (SQLite): a task can wait for what it holds itself, and the pool tells.
+    /// Several (a server's primary): a task holding one is served another, as by a plain pool.
+    single: bool,
+    connections: usize,
 }
 
 /// Who has the writer connection, shared by the writer, its turns and sqlx's release hook (one
@@ -119,7 +123,10 @@ impl<DB: Backend> Writer<DB> {
             slow_wait,
             hooks,
             upkeep,
+            connections,
         } = settings;
+        let connections = connections.max(1);
+        let single = connections == 1;
         let user_connect = hooks.after_connect.clone();
         let user_release = hooks.after_release.clone();
         let guard = DB::writer_guard(&options);
@@ -135,7 +142,7 @@ impl<DB: Backend> Writer<DB> {
         let released = Arc::clone(&handoff);
         let hook_counters = Arc::clone(&handoff.counters);
         let pool_options = PoolOptions::<DB>::new()
-            .max_connections(1)
+            .max_connections(connections as u32)
             // Opened at first use (or by `warm_up`), then kept: no idle timeout, no lifetime.
             .min_connections(0)
             // Our queue enforces the caller's timeout; sqlx's must never fire first.
@@ -170,7 +177,9 @@ impl<DB: Backend> Writer<DB> {
                 if let Some((_, since)) = lock(&released.holder).take() {
                     released.counters.writer_hold.record(since.elapsed());
                 }
-                let suspect = released.returning.take_unverified();
+                // Several connections come and go at once: one flag cannot say which return is
+                // suspect, so each is checked.
+                let suspect = released.returning.take_unverified() || !single;
                 let user = user_release.clone();
                 Box::pin(async move {
                     if suspect && DB::in_transaction(conn).await? {
@@ -193,7 +202,7 @@ impl<DB: Backend> Writer<DB> {
         let pool = pool_options.connect_lazy_with(options);
         Writer {
             pool,
-            queue: Queue::new(None),
+            queue: Queue::of((0..connections).map(|_| None).collect()),
             queued: AtomicU64::new(0),
             pins: SyncMutex::default(),
             pinned: AtomicUsize::new(0),
@@ -205,6 +214,8 @@ impl<DB: Backend> Writer<DB> {
             acquire_timeout,
             idle_timeout,
             closed: AtomicBool::new(false),
+            single,
+            connections,
         }
     }
 
@@ -348,12 +359,18 @@ impl<DB: Backend> Writer<DB> {
     /// `true` if the writer is held by something of `owner`'s: a statement's turn or a
     /// handed-out connection.
     fn held_by_own(&self, owner: Owner) -> bool {
+        if !self.single {
+            return false;
+        }
         *lock(&self.handoff.turn_owner) == Some(owner) || self.held_by(owner)
     }
 
     /// What of `owner`'s own holds the writer and has been idle long enough to prove that the
     /// task's wait for it would never end, if anything.
     fn idle_self_hold(&self, owner: Owner) -> Option<SelfHeld> {
+        if !self.single {
+            return None;
+        }
         if *lock(&self.handoff.turn_owner) == Some(owner) {
             return parked_long(&self.handoff.parked_at).then_some(SelfHeld::Stream);
         }
@@ -451,8 +468,13 @@ impl<DB: Backend> Writer<DB> {
                     let _ = DB::rollback(&mut conn).await;
                 }
             }
-            let mut slot = self.queue.acquire(Job::Pool).await;
-            drop(slot.take());
+            // Every parking place, each held until all are emptied so none is taken twice.
+            let mut slots = Vec::with_capacity(self.connections);
+            for _ in 0..self.connections {
+                let mut slot = self.queue.acquire(Job::Pool).await;
+                drop(slot.take());
+                slots.push(slot);
+            }
         };
         futures_util::future::join(closing, drain).await;
     }
@@ -485,4 +507,6 @@ pub(crate) struct WriterSettings<DB: Backend> {
     pub(crate) hooks: crate::options::Hooks<DB>,
     /// The backend's upkeep, told each time the writer connection opens.
     pub(crate) upkeep: Option<Arc<dyn crate::upkeep::Upkeep<DB>>>,
+    /// Connections on the write side: 1 for a single-writer database, more for a server.
+    pub(crate) connections: usize,
 }

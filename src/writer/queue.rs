@@ -1,7 +1,8 @@
 //! `Queue`: the writer's queue of jobs, first come first served.
 //!
-//! One resource (the writer's parking place) is handed from job to job in arrival order. A job
-//! that finds the resource free takes it at once; otherwise it joins the back of the queue with
+//! A fixed set of resources (the writer's parking places: one for SQLite's single writer, one
+//! per primary connection for a server) is handed from job to job in arrival order. A job
+//! that finds a resource free takes it at once; otherwise it joins the back of the queue with
 //! a note of what it is ([`Job`]), and is handed the resource directly by the job before it
 //! when that one lets go: no wake-up race, no barging. Because the waiting jobs are kept as a
 //! list rather than hidden in a lock, whoever holds the resource can see what waits behind it,
@@ -35,10 +36,8 @@ pub(crate) struct Queue<T> {
 }
 
 struct Inner<T> {
-    /// The resource while no job holds it.
-    parked: Option<T>,
-    /// A job holds it now (a grant is out or on its way).
-    held: bool,
+    /// The resources no job holds (the others are granted, or on their way to a job).
+    parked: Vec<T>,
     waiting: VecDeque<Waiter<T>>,
 }
 
@@ -54,11 +53,17 @@ pub(crate) struct Grant<T> {
 }
 
 impl<T> Queue<T> {
+    /// A queue in front of one resource.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn new(value: T) -> Arc<Self> {
+        Self::of(vec![value])
+    }
+
+    /// A queue in front of `values`: up to that many jobs hold one each at a time.
+    pub(crate) fn of(values: Vec<T>) -> Arc<Self> {
         Arc::new(Queue {
             inner: Mutex::new(Inner {
-                parked: Some(value),
-                held: false,
+                parked: values,
                 waiting: VecDeque::new(),
             }),
         })
@@ -74,11 +79,11 @@ impl<T> Queue<T> {
     pub(crate) async fn acquire(self: &Arc<Self>, job: Job) -> Grant<T> {
         let receiver = {
             let mut inner = self.inner();
-            if !inner.held {
-                inner.held = true;
-                let value = inner.parked.take();
+            // A resource is parked only while no job waits (a release hands it to the first
+            // waiter), so taking it never jumps the queue.
+            if let Some(value) = inner.parked.pop() {
                 return Grant {
-                    value,
+                    value: Some(value),
                     queue: Arc::clone(self),
                 };
             }
@@ -97,13 +102,9 @@ impl<T> Queue<T> {
     /// The resource if it is free right now, without queueing.
     pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<Grant<T>> {
         let mut inner = self.inner();
-        if inner.held {
-            return None;
-        }
-        inner.held = true;
-        let value = inner.parked.take();
+        let value = inner.parked.pop()?;
         Some(Grant {
-            value,
+            value: Some(value),
             queue: Arc::clone(self),
         })
     }
@@ -133,8 +134,7 @@ impl<T> Queue<T> {
                 }
             }
         }
-        inner.held = false;
-        inner.parked = Some(value);
+        inner.parked.push(value);
     }
 }
 
@@ -231,5 +231,31 @@ mod tests {
         drop(lost);
         assert_eq!(after.await.unwrap(), 7);
         assert!(queue.try_acquire().is_some(), "free again");
+    }
+
+    #[tokio::test]
+    async fn several_resources_serve_that_many_jobs_at_once_and_queue_the_rest() {
+        let queue = Queue::of(vec![1u32, 2]);
+        let first = queue.acquire(Job::Statement).await;
+        let second = queue.acquire(Job::Statement).await;
+        assert_ne!(*first, *second);
+        assert!(queue.try_acquire().is_none(), "both are held");
+        let third = {
+            let queue = Arc::clone(&queue);
+            tokio::spawn(async move { *queue.acquire(Job::Statement).await })
+        };
+        while queue.jobs().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        let freed = *second;
+        drop(second);
+        assert_eq!(
+            third.await.unwrap(),
+            freed,
+            "the freed one goes to the waiter"
+        );
+        drop(first);
+        let again = (queue.try_acquire().unwrap(), queue.try_acquire().unwrap());
+        assert_ne!(*again.0, *again.1);
     }
 }

@@ -24,7 +24,16 @@ pub(crate) static GRAMMAR: Grammar = Grammar {
         "sqlite_temp_schema",
     ],
     count_parameters: true,
+    refusal,
 };
+
+fn refusal(shown: &str) -> String {
+    format!(
+        "`{shown}` changes a setting the pool cannot apply consistently: on every connection \
+         it would have each lock the others out, and on the writer alone it would lock the \
+         pool's own readers out. Use a plain connection for exclusive access"
+    )
+}
 
 /// Every SQLite statement that writes or changes connection state starts with, or (for
 /// `WITH … DELETE`) contains, one of these keywords. Quoted identifiers are compared too, so a

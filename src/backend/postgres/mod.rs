@@ -1,0 +1,199 @@
+//! PostgreSQL: a primary and any number of streaming replicas.
+//!
+//! The writer side is a pool of primary connections (`primary_connections`, default 10):
+//! PostgreSQL takes concurrent writers, so the pool's queue in front of it serves that many
+//! jobs at once rather than one. Each replica is a reader target with its own pool. The
+//! router's grammar is in [`grammar`]; this file holds the facts the pool needs about the
+//! server: which errors mean "a standby refused a write" (25006) or "try elsewhere"
+//! (recovery conflicts, broken connections), and how to read WAL positions for
+//! read-your-writes (`pg_current_wal_insert_lsn()` on the primary after a commit,
+//! `pg_last_wal_replay_lsn()` on a replica).
+
+use futures_core::future::BoxFuture;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{Error, Postgres, SqlStr};
+
+use crate::activity::Activity;
+use crate::backend::{Backend, ErrorClass, ReplicaState, WriterGuard};
+use crate::route::Grammar;
+
+mod grammar;
+pub(crate) mod options;
+
+/// PostgreSQL settings of a pool: its replicas and the size of the primary's pool.
+#[derive(Clone, Debug)]
+pub struct PgSettings {
+    pub(crate) replicas: Vec<PgConnectOptions>,
+    /// A replica URL that did not parse: reported by `connect`.
+    pub(crate) invalid: Option<String>,
+    pub(crate) primary_connections: usize,
+}
+
+/// The WAL position (`pg_lsn`) as bytes from the start of the log: what the pool compares.
+const LSN_AS_BYTES: &str = "- '0/0'::pg_lsn)::int8";
+
+impl Backend for Postgres {
+    type Settings = PgSettings;
+
+    fn default_settings() -> PgSettings {
+        PgSettings {
+            replicas: Vec::new(),
+            invalid: None,
+            primary_connections: 10,
+        }
+    }
+
+    fn grammar() -> &'static Grammar {
+        &grammar::GRAMMAR
+    }
+
+    fn writer_options(_: &PgSettings, base: &PgConnectOptions) -> PgConnectOptions {
+        base.clone()
+    }
+
+    fn reader_targets(settings: &PgSettings, _: &PgConnectOptions) -> Vec<PgConnectOptions> {
+        settings.replicas.clone()
+    }
+
+    fn begin_statement(_: &PgSettings) -> Option<SqlStr> {
+        None
+    }
+
+    fn writer_guard(_: &PgConnectOptions) -> Option<Box<dyn WriterGuard>> {
+        None
+    }
+
+    fn in_transaction(conn: &mut PgConnection) -> BoxFuture<'_, Result<bool, Error>> {
+        Box::pin(async move {
+            // Outside a transaction block every statement is its own transaction, which starts
+            // with it: the two timestamps are equal. Inside one, `now()` is the BEGIN's. The
+            // simple protocol keeps it one statement; a failed transaction refuses it (25P02).
+            let probe = sqlx::raw_sql("SELECT now() <> statement_timestamp()");
+            match sqlx::Executor::fetch_one(&mut *conn, probe).await {
+                Ok(row) => sqlx::Row::try_get::<bool, _>(&row, 0),
+                Err(Error::Database(e)) if e.code().as_deref() == Some("25P02") => Ok(true),
+                Err(error) => Err(error),
+            }
+        })
+    }
+
+    fn watch_transactions(
+        _: &mut PgConnection,
+        _: Box<dyn Fn() + Send + Sync>,
+        _: Box<dyn Fn() + Send + Sync>,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        // PostgreSQL has no commit hook on the client side.
+        Box::pin(async { Ok(()) })
+    }
+
+    fn watch_statements(
+        _: &mut PgConnection,
+        _: std::sync::Arc<Activity>,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        // With several primary connections a task never waits for one it holds itself, so
+        // the pool needs no statement activity.
+        Box::pin(async { Ok(()) })
+    }
+
+    fn rollback(conn: &mut PgConnection) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            sqlx::Executor::execute(&mut *conn, sqlx::raw_sql("ROLLBACK")).await?;
+            Ok(())
+        })
+    }
+
+    fn classify_error(err: &Error) -> ErrorClass {
+        match err {
+            Error::Database(e) => match e.code().as_deref() {
+                // read_only_sql_transaction: a standby refused a write before doing anything.
+                Some("25006") => ErrorClass::ReadOnlyRefusal,
+                // A read cancelled by a conflict with recovery, a standby shutting down or not
+                // yet accepting connections: another server can run it.
+                Some("40001" | "57P01" | "57P02" | "57P03") => ErrorClass::RetryElsewhere,
+                Some(code) if code.starts_with("08") => ErrorClass::RetryElsewhere,
+                _ => ErrorClass::Other,
+            },
+            Error::Io(_) | Error::Tls(_) | Error::Protocol(_) => ErrorClass::RetryElsewhere,
+            _ => ErrorClass::Other,
+        }
+    }
+
+    fn busy_message(err: &Error) -> String {
+        format!("the primary reported a lock timeout: {err}")
+    }
+
+    fn with_session_setting(
+        options: PgConnectOptions,
+        name: &str,
+        value: &str,
+    ) -> PgConnectOptions {
+        options.options([(name, value)])
+    }
+
+    fn readers_can_run(_: &mut PgConnection) -> BoxFuture<'_, Result<bool, Error>> {
+        Box::pin(async { Ok(true) })
+    }
+
+    fn clone_arguments(arguments: &sqlx::postgres::PgArguments) -> sqlx::postgres::PgArguments {
+        arguments.clone()
+    }
+
+    fn writer_connections(settings: &PgSettings) -> usize {
+        settings.primary_connections
+    }
+
+    fn target_name(options: &PgConnectOptions) -> String {
+        format!("{}:{}", options.get_host(), options.get_port())
+    }
+
+    fn readers_lag() -> bool {
+        true
+    }
+
+    fn write_position(conn: &mut PgConnection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
+        Box::pin(async move {
+            let sql = position_query("pg_current_wal_insert_lsn");
+            let position: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok(position.map(|p| p as u64))
+        })
+    }
+
+    fn replayed_position(conn: &mut PgConnection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
+        Box::pin(async move {
+            let sql = position_query("pg_last_wal_replay_lsn");
+            let position: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok(position.map(|p| p as u64))
+        })
+    }
+
+    fn replica_state(conn: &mut PgConnection) -> BoxFuture<'_, Result<ReplicaState, Error>> {
+        Box::pin(async move {
+            let sql =
+                format!("SELECT pg_is_in_recovery(), (pg_last_wal_replay_lsn() {LSN_AS_BYTES}");
+            let (in_recovery, replayed): (bool, Option<i64>) =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&mut *conn)
+                    .await?;
+            Ok(ReplicaState {
+                in_recovery,
+                replayed: replayed.map(|p| p as u64),
+            })
+        })
+    }
+
+    fn validate(settings: &PgSettings) -> Result<(), Error> {
+        match &settings.invalid {
+            Some(message) => Err(Error::Configuration(message.clone().into())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `SELECT (<lsn function>() - '0/0'::pg_lsn)::int8`.
+fn position_query(function: &str) -> String {
+    format!("SELECT ({function}() {LSN_AS_BYTES}")
+}

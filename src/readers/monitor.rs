@@ -1,0 +1,100 @@
+//! The replica monitor: a background task that asks every replica, at a fixed interval,
+//! whether it is still a replica and how far it has replayed, and takes it out of rotation or
+//! puts it back.
+//!
+//! A replica is out of rotation while it does not answer within the probe timeout ([`Down`]),
+//! answers but is no longer in recovery (it was promoted: [`Promoted`]), or has replayed less
+//! than the pool's latest recorded write minus `max_replica_lag` bytes ([`Lagging`]). The lag
+//! is measured against writes the pool saw, so an idle primary never makes a replica look
+//! behind. Positions every replica has replayed are dropped from the read-your-writes marks.
+//!
+//! [`Down`]: Health::Down
+//! [`Promoted`]: Health::Promoted
+//! [`Lagging`]: Health::Lagging
+
+use std::sync::Weak;
+use std::time::Duration;
+
+use super::{Health, Target};
+use crate::backend::Backend;
+use crate::pool::Shared;
+
+/// How long one probe may take before its replica counts as down.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Run until the pool is closed or dropped.
+pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, every: Duration, max_lag: u64) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        if shared.writer.is_closed() {
+            return;
+        }
+        let Some(readers) = shared.readers.clone() else {
+            return;
+        };
+        let latest = shared.freshness.latest();
+        let probes = readers
+            .targets
+            .iter()
+            .map(|target| probe::<DB>(target, latest, max_lag));
+        futures_util::future::join_all(probes).await;
+        let everyone = readers
+            .targets
+            .iter()
+            .filter(|t| t.health() == Health::Up)
+            .map(Target::replayed)
+            .min();
+        if let Some(position) = everyone {
+            shared.freshness.forget_through(position);
+        }
+    }
+}
+
+async fn probe<DB: Backend>(target: &Target<DB>, latest: u64, max_lag: u64) {
+    let state = tokio::time::timeout(PROBE_TIMEOUT, async {
+        let mut conn = match target.acquire().await {
+            None => return None,
+            Some(Ok(conn)) => conn,
+            Some(Err(error)) => return Some(Err(error)),
+        };
+        Some(DB::replica_state(&mut conn).await)
+    })
+    .await;
+    let health = match state {
+        // Paused (a journal-mode change): nothing to judge.
+        Ok(None) => return,
+        Ok(Some(Ok(state))) => {
+            if let Some(position) = state.replayed {
+                target.saw_replayed(position);
+            }
+            if !state.in_recovery {
+                Health::Promoted
+            } else if latest.saturating_sub(target.replayed()) > max_lag {
+                Health::Lagging
+            } else {
+                Health::Up
+            }
+        }
+        Ok(Some(Err(_))) | Err(_) => Health::Down,
+    };
+    if target.set_health(health) {
+        match health {
+            Health::Up => tracing::info!(
+                target: "sqlx_rw",
+                replica = %target.name,
+                "replica back in rotation"
+            ),
+            other => tracing::warn!(
+                target: "sqlx_rw",
+                replica = %target.name,
+                state = ?other,
+                "replica out of rotation"
+            ),
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Read-your-writes against real streaming replicas: a task that wrote reads its row at
+//! once, 10,000 times across 8 tasks, with no stale read in `Task` and `Pool` modes, while
+//! `Eventual` mode shows the stale reads the modes exist for.
+
+use sqlx::AssertSqlSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use sqlx_rw::{PgRwPool, ReadConsistency};
+
+use super::{pg, pool, replica_share};
+
+const TASKS: u64 = 8;
+const ROUNDS: u64 = 1250;
+
+#[derive(Clone, Copy, Debug)]
+enum WriteWith {
+    Autocommit,
+    Transaction,
+    Acquired,
+}
+
+/// Every task writes a row then reads it back at once, and reads another task's old row
+/// (a read outside the write-then-read step). Returns the stale reads.
+async fn write_then_read(pool: &PgRwPool, table: &str, how: WriteWith) -> u64 {
+    sqlx::query(AssertSqlSafe(format!(
+        "CREATE TABLE {table} (id bigint PRIMARY KEY, v bigint)"
+    )))
+    .execute(pool)
+    .await
+    .unwrap();
+    let stale = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for task in 0..TASKS {
+        let (pool, stale, table) = (pool.clone(), Arc::clone(&stale), table.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let insert = format!("INSERT INTO {table} VALUES ($1, $2)");
+            let read = format!("SELECT v FROM {table} WHERE id = $1");
+            for round in 0..ROUNDS {
+                let id = (task * ROUNDS + round) as i64;
+                match how {
+                    WriteWith::Autocommit => {
+                        sqlx::query(AssertSqlSafe(insert.clone()))
+                            .bind(id)
+                            .bind(round as i64)
+                            .execute(&pool)
+                            .await
+                            .unwrap();
+                    }
+                    WriteWith::Transaction => {
+                        let mut tx = pool.begin().await.unwrap();
+                        sqlx::query(AssertSqlSafe(insert.clone()))
+                            .bind(id)
+                            .bind(round as i64)
+                            .execute(&mut *tx)
+                            .await
+                            .unwrap();
+                        tx.commit().await.unwrap();
+                    }
+                    WriteWith::Acquired => {
+                        let mut conn = pool.acquire().await.unwrap();
+                        sqlx::query(AssertSqlSafe(insert.clone()))
+                            .bind(id)
+                            .bind(round as i64)
+                            .execute(&mut *conn)
+                            .await
+                            .unwrap();
+                        drop(conn);
+                    }
+                }
+                let seen: Option<i64> = sqlx::query_scalar(AssertSqlSafe(read.clone()))
+                    .bind(id)
+                    .fetch_optional(&pool)
+                    .await
+                    .unwrap();
+                if seen != Some(round as i64) {
+                    stale.fetch_add(1, Ordering::Relaxed);
+                }
+                // Reads outside the write-then-read step: rows written long ago.
+                for back in [1, 2, 3] {
+                    if round >= 50 * back {
+                        let old = id - 50 * back as i64;
+                        let _: Option<i64> = sqlx::query_scalar(AssertSqlSafe(read.clone()))
+                            .bind(old)
+                            .fetch_optional(&pool)
+                            .await
+                            .unwrap();
+                    }
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let rows: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(rows as u64, TASKS * ROUNDS);
+    stale.load(Ordering::Relaxed)
+}
+
+async fn run(consistency: ReadConsistency, how: WriteWith) -> Option<(u64, f64)> {
+    let (_cluster, pool) = pool(consistency).await?;
+    let table = pg::unique("ryw");
+    let stale = write_then_read(&pool, &table, how).await;
+    let share = replica_share(&pool);
+    eprintln!("{consistency:?} {how:?}: {stale} stale of {} reads, {:.1} % of reads on replicas, stats {:?}", TASKS * ROUNDS, share * 100.0, pool.stats().replicas);
+    pool.close().await;
+    Some((stale, share))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn task_consistency_never_reads_stale_after_an_autocommit_write() {
+    let Some((stale, share)) = run(ReadConsistency::Task, WriteWith::Autocommit).await else {
+        return;
+    };
+    assert_eq!(stale, 0);
+    assert!(
+        share >= 0.75,
+        "replicas served {:.1} % of reads",
+        share * 100.0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn task_consistency_never_reads_stale_after_a_transaction_or_an_acquired_connection() {
+    let Some((stale, _)) = run(ReadConsistency::Task, WriteWith::Transaction).await else {
+        return;
+    };
+    assert_eq!(stale, 0, "begin()…commit()");
+    let Some((stale, _)) = run(ReadConsistency::Task, WriteWith::Acquired).await else {
+        return;
+    };
+    assert_eq!(stale, 0, "acquire()");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pool_consistency_never_reads_stale() {
+    let Some((stale, _)) = run(ReadConsistency::Pool, WriteWith::Autocommit).await else {
+        return;
+    };
+    assert_eq!(stale, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eventual_consistency_reads_stale_which_proves_the_test_can_fail() {
+    let Some((stale, share)) = run(ReadConsistency::Eventual, WriteWith::Autocommit).await else {
+        return;
+    };
+    assert!(
+        stale > 0,
+        "Eventual mode read no stale row: the test could not see one"
+    );
+    assert!(
+        share >= 0.9,
+        "replicas served {:.1} % of reads",
+        share * 100.0
+    );
+}

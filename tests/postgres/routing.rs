@@ -1,0 +1,208 @@
+//! Where statements run: reads on replicas, writes and connection-bound calls on the primary,
+//! a write that reaches a standby healed onto the primary, refusals that name the way out.
+
+use sqlx::AssertSqlSafe;
+use sqlx::Row;
+use sqlx_rw::{ReadConsistency, RwErrorKind};
+
+use super::{pg, pool};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reads_are_served_by_replicas_and_writes_by_the_primary() {
+    let Some((_cluster, pool)) = pool(ReadConsistency::Eventual).await else {
+        return;
+    };
+    let table = pg::unique("route");
+    sqlx::query(AssertSqlSafe(format!(
+        "CREATE TABLE {table} (id int PRIMARY KEY, v text)"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {table} VALUES (1, 'a')"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    for _ in 0..200 {
+        // Where a query ran: a standby is in recovery, the primary is not.
+        let in_recovery: bool = sqlx::query_scalar("SELECT pg_is_in_recovery()")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert!(in_recovery, "a provable read ran on the primary");
+    }
+    let stats = pool.stats();
+    assert_eq!(stats.replicas.len(), 2);
+    assert!(
+        stats.replicas.iter().all(|r| r.reads > 20),
+        "both replicas share the reads: {:?}",
+        stats.replicas
+    );
+    // A SELECT that calls a function a standby would accept but must not run there.
+    let in_recovery: bool =
+        sqlx::query_scalar("SELECT pg_is_in_recovery() FROM (SELECT pg_advisory_unlock_all()) s")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!in_recovery, "advisory lock calls run on the primary");
+    for (sql, target) in [
+        (format!("SELECT v FROM {table}"), "reader"),
+        (format!("SELECT v FROM {table} FOR UPDATE"), "writer"),
+        ("SELECT pg_advisory_lock(1)".to_owned(), "writer"),
+        ("SELECT nextval('s')".to_owned(), "writer"),
+        (format!("UPDATE {table} SET v = 'b'"), "writer"),
+    ] {
+        let route = pool.route_of(&sql);
+        assert_eq!(route.is_reader(), target == "reader", "{sql}: {route:?}");
+    }
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_write_a_standby_refuses_runs_again_on_the_primary_once() {
+    let Some((_cluster, pool)) = pool(ReadConsistency::Task).await else {
+        return;
+    };
+    let table = pg::unique("heal");
+    sqlx::query(AssertSqlSafe(format!(
+        "CREATE TABLE {table} (id serial PRIMARY KEY, v text)"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    // A function that writes, called from a SELECT: the router cannot see the write, the
+    // standby refuses it with 25006 and nothing written.
+    sqlx::query(AssertSqlSafe(format!(
+        "CREATE FUNCTION {table}_add(t text) RETURNS int LANGUAGE sql AS \
+         $$ INSERT INTO {table} (v) VALUES (t) RETURNING id $$"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let call = format!("SELECT {table}_add($1)");
+    assert!(
+        pool.route_of(&call).is_reader(),
+        "an unknown function reads, by the text"
+    );
+    let id: i32 = sqlx::query_scalar(AssertSqlSafe(call.clone()))
+        .bind("x")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let stats = pool.stats();
+    assert_eq!(stats.healed, 1, "the refusal was healed once");
+    assert!(pool.route_of(&call).is_writer(), "remembered for next time");
+    let again: i32 = sqlx::query_scalar(AssertSqlSafe(call.clone()))
+        .bind("y")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        pool.stats().healed,
+        1,
+        "the second call went straight to the primary"
+    );
+    let rows: Vec<(i32, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT id, v FROM {table} ORDER BY id"
+    )))
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(rows, vec![(id, "x".to_owned()), (again, "y".to_owned())]);
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn connection_bound_statements_are_refused_with_the_alternative() {
+    let Some((_cluster, pool)) = pool(ReadConsistency::Task).await else {
+        return;
+    };
+    for (sql, hint) in [
+        ("LISTEN jobs", "PgListener"),
+        ("SET search_path = public", "PgConnectOptions::options"),
+        ("SET ROLE postgres", "PgConnectOptions::options"),
+        ("PREPARE p AS SELECT 1", "sqlx prepares"),
+        ("DISCARD ALL", "plain connection"),
+    ] {
+        let error = sqlx::query(AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        let rw = error
+            .as_database_error()
+            .and_then(|e| e.try_downcast_ref::<sqlx_rw::RwPoolError>())
+            .map(|e| e.kind());
+        assert_eq!(rw, Some(RwErrorKind::Rejected), "{sql}: {error}");
+        assert!(error.to_string().contains(hint), "{sql}: {error}");
+    }
+    // SET LOCAL inside a transaction through the pool is fine: it lasts for the transaction.
+    sqlx::query("BEGIN").execute(&pool).await.unwrap();
+    sqlx::query("SET LOCAL statement_timeout = 12345")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let row = sqlx::query("SHOW statement_timeout")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>(0), "12345ms");
+    sqlx::query("COMMIT").execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_password_in_debug_stats_or_errors() {
+    let Some(cluster) = pg::shared() else {
+        return;
+    };
+    let secret = "sqlx-rw-test-secret";
+    assert!(cluster.primary.contains(secret));
+    let pool = sqlx_rw::PgRwPool::connect_with_replicas(
+        &cluster.primary,
+        &cluster
+            .replicas
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )
+    .await
+    .unwrap();
+    let _ = sqlx::query("SELECT 1").execute(&pool).await.unwrap();
+    let error = sqlx::query("SELECT * FROM no_such_table_here")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    let shown = format!("{pool:?} {:?} {error} {error:?}", pool.stats());
+    assert!(!shown.contains(secret), "{shown}");
+    assert!(pool
+        .stats()
+        .replicas
+        .iter()
+        .all(|r| r.name.starts_with("127.0.0.1:")));
+    let bad = sqlx_rw::PgRwPoolOptions::new()
+        .replica(&format!("postgres://u:{secret}@[bad"))
+        .connect(&cluster.primary)
+        .await
+        .unwrap_err();
+    assert!(!bad.to_string().contains(secret), "{bad}");
+    // A replica that refuses the password: the error names no password either.
+    let wrong = cluster.replicas[0].replace(secret, "wrong-password-here");
+    let pool = sqlx_rw::PgRwPoolOptions::new()
+        .replica(&wrong)
+        .connect(&cluster.primary)
+        .await
+        .unwrap();
+    let n: i32 = sqlx::query_scalar("SELECT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        n, 1,
+        "a replica that cannot be reached does not fail the read"
+    );
+    let shown = format!("{pool:?} {:?}", pool.stats());
+    assert!(!shown.contains("wrong-password-here") && !shown.contains(secret));
+    pool.close().await;
+}
