@@ -30,6 +30,10 @@ pub enum RwErrorKind {
     /// The database file was deleted or replaced while the pool was running. A write that
     /// ran then went to the old, unlinked file and is lost.
     DatabaseFileMoved,
+    /// No writer connection could be had within the acquire timeout because none could be
+    /// opened (for a server: the primary is down or unreachable) or every one is held by a
+    /// transaction. Reads go on on the readers meanwhile.
+    WriterUnreachable,
     /// The pool refused to run the statement (empty SQL, or a setting it cannot apply to all
     /// its connections, for SQLite `PRAGMA locking_mode`); the message says why.
     Rejected,
@@ -41,6 +45,7 @@ impl RwErrorKind {
             RwErrorKind::TransactionAbandoned => "SQLX_RW_TRANSACTION_ABANDONED",
             RwErrorKind::WriterHeldByThisTask => "SQLX_RW_WRITER_HELD_BY_THIS_TASK",
             RwErrorKind::WriterTimedOut => "SQLX_RW_WRITER_TIMED_OUT",
+            RwErrorKind::WriterUnreachable => "SQLX_RW_WRITER_UNREACHABLE",
             RwErrorKind::Rejected => "SQLX_RW_REJECTED",
             RwErrorKind::DatabaseFileMoved => "SQLX_RW_DATABASE_FILE_MOVED",
             RwErrorKind::LockedByOtherProcess => "SQLX_RW_LOCKED_BY_OTHER_PROCESS",

@@ -56,6 +56,7 @@ pub(crate) struct Replicas {
     pub(crate) wait: Duration,
     pub(crate) max_lag: u64,
     pub(crate) check_every: Duration,
+    pub(crate) read_timeout: Duration,
 }
 
 /// A hook run on a connection: sqlx's `after_connect` shape.
@@ -166,6 +167,7 @@ impl<DB: Backend> Default for RwPoolOptions<DB> {
                 wait: Duration::from_millis(20),
                 max_lag: 16 * 1024 * 1024,
                 check_every: Duration::from_millis(100),
+                read_timeout: Duration::from_secs(30),
             },
             settings: DB::default_settings(),
         }
@@ -327,6 +329,17 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// the latest write the pool saw before it is taken out of rotation (default 16 MiB).
     pub fn max_replica_lag(mut self, bytes: u64) -> Self {
         self.replicas.max_lag = bytes;
+        self
+    }
+
+    /// How long a replica may take to answer (to open a connection, then each result of a
+    /// read) before the pool gives up on it (default 30 s): the connection is discarded, the
+    /// replica leaves rotation until the monitor hears from it, and a read that had returned
+    /// no row yet runs again on the primary. sqlx has no statement timeout of its own; a
+    /// replica that stops answering (a paused process, a dead host behind a live route)
+    /// would otherwise hang its reads. Keep it above your slowest read.
+    pub fn replica_read_timeout(mut self, timeout: Duration) -> Self {
+        self.replicas.read_timeout = timeout;
         self
     }
 

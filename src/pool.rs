@@ -140,7 +140,13 @@ impl<DB: Backend> RwPool<DB> {
             if let Some(hook) = hooks.after_release.clone() {
                 pool_options = pool_options.after_release(move |conn, meta| hook(conn, meta));
             }
-            Arc::new(Readers::new(pool_options, targets, options.replicas.wait))
+            let read_timeout = DB::readers_lag().then_some(options.replicas.read_timeout);
+            Arc::new(Readers::new(
+                pool_options,
+                targets,
+                options.replicas.wait,
+                read_timeout,
+            ))
         });
         let shared = Arc::new(Shared {
             readers,
@@ -344,7 +350,7 @@ impl<DB: Backend> RwPool<DB> {
             return Err(held.error());
         };
         match readers.acquire(None).await {
-            Ok(conn) => {
+            Ok((conn, _)) => {
                 bump(&self.0.counters.own_writer_reads);
                 tracing::debug!(
                     target: "sqlx_rw",
@@ -368,7 +374,7 @@ impl<DB: Backend> RwPool<DB> {
         };
         match &self.0.readers {
             Some(readers) => match readers.acquire(need).await {
-                Ok(conn) => Ok(conn),
+                Ok((conn, _)) => Ok(conn),
                 Err(NoReader::Failed(error)) => Err(error),
                 Err(NoReader::Unavailable | NoReader::Behind) => self.acquire().await,
             },

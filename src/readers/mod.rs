@@ -44,6 +44,9 @@ pub(crate) struct Readers<DB: Backend> {
     /// How long a read waits for a replica to replay what it must see before it goes to the
     /// writer.
     freshness_wait: Duration,
+    /// How long a reader may take to answer (to connect, then each result) before it counts
+    /// as stalled; `None` for readers that cannot stall (SQLite's are in-process).
+    pub(crate) read_timeout: Option<Duration>,
 }
 
 /// Why a read was not given a reader connection: it runs on the writer.
@@ -63,6 +66,7 @@ impl<DB: Backend> Readers<DB> {
         pool_options: PoolOptions<DB>,
         targets: Vec<(String, ConnectOptionsOf<DB>)>,
         freshness_wait: Duration,
+        read_timeout: Option<Duration>,
     ) -> Self {
         let targets = targets
             .into_iter()
@@ -75,6 +79,7 @@ impl<DB: Backend> Readers<DB> {
             pool_options,
             gate: Gate::default(),
             freshness_wait,
+            read_timeout,
         }
     }
 
@@ -89,7 +94,10 @@ impl<DB: Backend> Readers<DB> {
 
     /// A reader connection that has replayed at least `need` (any, for `None`), from the
     /// least busy target that qualifies.
-    pub(crate) async fn acquire(&self, need: Option<u64>) -> Result<PoolConnection<DB>, NoReader> {
+    pub(crate) async fn acquire(
+        &self,
+        need: Option<u64>,
+    ) -> Result<(PoolConnection<DB>, usize), NoReader> {
         let _pass = self.gate.pass().await;
         let deadline = Instant::now() + self.freshness_wait;
         let mut look = FIRST_LOOK;
@@ -103,12 +111,25 @@ impl<DB: Backend> Readers<DB> {
                 });
             };
             let target = &self.targets[index];
-            let mut conn = match target.acquire().await {
+            // A server that stopped answering (SIGSTOP, a dead host behind a live route) can
+            // hang a connect forever: bounded like a read on it.
+            let acquired = match self.read_timeout {
+                Some(bound) => tokio::time::timeout(bound, target.acquire())
+                    .await
+                    .unwrap_or_else(|_| Some(Err(Error::PoolTimedOut))),
+                None => target.acquire().await,
+            };
+            let mut conn = match acquired {
                 None => {
                     tried_down[index] = true;
                     continue;
                 }
                 Some(Ok(conn)) => conn,
+                Some(Err(Error::PoolTimedOut)) if self.read_timeout.is_some() => {
+                    self.stalled(index);
+                    tried_down[index] = true;
+                    continue;
+                }
                 Some(Err(error)) if is_pool_condition(&error) => {
                     return Err(NoReader::Failed(error))
                 }
@@ -128,7 +149,7 @@ impl<DB: Backend> Readers<DB> {
             };
             if fresh {
                 target.reads.fetch_add(1, Ordering::Relaxed);
-                return Ok(conn);
+                return Ok((conn, index));
             }
             let need = need.unwrap_or(0);
             match DB::replayed_position(&mut conn).await {
@@ -140,7 +161,7 @@ impl<DB: Backend> Readers<DB> {
             }
             if target.replayed() >= need {
                 target.reads.fetch_add(1, Ordering::Relaxed);
-                return Ok(conn);
+                return Ok((conn, index));
             }
             drop(conn);
             let now = Instant::now();
@@ -149,6 +170,19 @@ impl<DB: Backend> Readers<DB> {
             }
             tokio::time::sleep(look.min(deadline - now)).await;
             look = look.saturating_mul(2);
+        }
+    }
+
+    /// Target `index` did not answer within the read timeout: out of rotation until the
+    /// monitor hears from it again.
+    pub(crate) fn stalled(&self, index: usize) {
+        let target = &self.targets[index];
+        if self.targets.len() > 1 && target.set_health(Health::Down) {
+            tracing::warn!(
+                target: "sqlx_rw",
+                replica = %target.name,
+                "a replica did not answer within the read timeout; out of rotation until it answers"
+            );
         }
     }
 

@@ -27,7 +27,8 @@ use super::verdict::is_fallback;
 
 /// The connection one statement runs on.
 pub(crate) enum Lease<DB: Backend> {
-    Reader(PoolConnection<DB>),
+    /// A reader connection, and the index of the target it came from.
+    Reader(PoolConnection<DB>, usize),
     Writer(Turn<DB>),
     Pinned(PinnedUse<DB>),
 }
@@ -35,25 +36,60 @@ pub(crate) enum Lease<DB: Backend> {
 impl<DB: Backend> Lease<DB> {
     pub(crate) fn conn(&mut self) -> &mut DB::Connection {
         match self {
-            Lease::Reader(conn) => conn,
+            Lease::Reader(conn, _) => conn,
             Lease::Writer(turn) => turn.conn(),
             Lease::Pinned(used) => used.conn(),
         }
     }
 
     pub(crate) fn is_reader(&self) -> bool {
-        matches!(self, Lease::Reader(_))
+        matches!(self, Lease::Reader(..))
     }
 
     pub(crate) fn is_pinned(&self) -> bool {
         matches!(self, Lease::Pinned(_))
     }
 
+    /// The statement failed with `error`: if it says the connection broke, a writer turn's
+    /// connection is closed rather than kept for the next caller.
+    /// Returns `true` if it did.
+    pub(crate) fn check_broken(&mut self, error: &sqlx::Error) -> bool {
+        if let Lease::Writer(turn) = self {
+            if DB::classify_error(error) == crate::backend::ErrorClass::RetryElsewhere {
+                turn.discard();
+                return true;
+            }
+        }
+        false
+    }
+
     /// Where a stream on this lease marks itself parked; `None` on a reader, which no one
     /// waits for.
+    /// How long the next result may take on this lease before its reader counts as stalled.
+    pub(crate) fn read_timeout(
+        &self,
+        readers: Option<&crate::readers::Readers<DB>>,
+    ) -> Option<std::time::Duration> {
+        match self {
+            Lease::Reader(..) => readers.and_then(|r| r.read_timeout),
+            _ => None,
+        }
+    }
+
+    /// The reader did not answer in time: its connection is mid-statement, so it is closed
+    /// rather than returned, and its target leaves rotation.
+    pub(crate) fn stalled(&mut self, readers: Option<&crate::readers::Readers<DB>>) {
+        if let Lease::Reader(conn, target) = self {
+            conn.close_on_drop();
+            if let Some(readers) = readers {
+                readers.stalled(*target);
+            }
+        }
+    }
+
     pub(crate) fn parker(&self) -> Option<Arc<std::sync::atomic::AtomicU64>> {
         match self {
-            Lease::Reader(_) => None,
+            Lease::Reader(..) => None,
             Lease::Writer(turn) => Some(turn.parker()),
             Lease::Pinned(used) => Some(used.parker()),
         }
@@ -111,9 +147,9 @@ impl<DB: Backend> RwPool<DB> {
                 unseen = need.is_none();
                 if let Some(need) = need {
                     match readers.acquire(need).await {
-                        Ok(conn) => {
+                        Ok((conn, target)) => {
                             self.0.counters.count_route(verdict.route);
-                            return Ok(Lease::Reader(conn));
+                            return Ok(Lease::Reader(conn, target));
                         }
                         Err(NoReader::Failed(error)) if !is_pool_condition(&error) => {
                             // A reader that cannot open must not fail a read the writer can run.
@@ -297,7 +333,7 @@ impl<DB: Backend> RwPool<DB> {
     pub(crate) fn arm(&self, lease: &mut Lease<DB>, verdict: &Verdict) {
         let writes = verdict.route.is_writer();
         match lease {
-            Lease::Reader(_) => {}
+            Lease::Reader(..) => {}
             Lease::Writer(turn) => turn.armed = txn::arms(Held::Turn, verdict.txn, writes),
             Lease::Pinned(used) => used.armed = txn::arms(Held::Pinned, verdict.txn, writes),
         }
@@ -318,9 +354,11 @@ impl<DB: Backend> RwPool<DB> {
             Outcome::Failed
         };
         match lease {
-            Lease::Reader(_) => Ok(()),
+            Lease::Reader(..) => Ok(()),
             Lease::Writer(mut turn) => {
                 let open = match txn::after(Held::Turn, verdict.txn, outcome) {
+                    // A broken connection, discarded: nothing of it is open any more.
+                    _ if turn.is_discarded() => false,
                     After::Open => true,
                     After::Closed => false,
                     After::Ask => DB::in_transaction(turn.conn()).await?,

@@ -170,6 +170,18 @@ impl<DB: Backend> Run<DB> {
         (self.lease.conn(), routed)
     }
 
+    /// How long the next result may take: set only on a reader of a backend whose readers
+    /// are servers.
+    fn read_timeout(&self) -> Option<std::time::Duration> {
+        self.lease.read_timeout(self.pool.0.readers.as_deref())
+    }
+
+    /// The reader did not answer in time: discard its connection, take it out of rotation.
+    fn stalled(&mut self) {
+        let readers = self.pool.0.readers.clone();
+        self.lease.stalled(readers.as_deref());
+    }
+
     /// After an attempt failed with `error` (having `yielded` results or not): if a reader
     /// refused a write, which it could not have run, move to the writer and return `true`.
     async fn retry_on_writer(&mut self, error: &Error, yielded: bool) -> Result<bool, Error> {
@@ -206,6 +218,11 @@ impl<DB: Backend> Run<DB> {
             ..
         } = self;
         let on_writer = !lease.is_reader();
+        if let Err(error) = &outcome {
+            if lease.check_broken(error) {
+                pool.0.writer.discard_parked();
+            }
+        }
         if let (true, Some(sql)) = (on_writer && verdict.setting != Setting::None, &sql) {
             pool.after_run(
                 sql.as_str(),
@@ -223,6 +240,44 @@ impl<DB: Backend> Run<DB> {
         }
         outcome.map_err(|e| if on_writer { pool.explain(e) } else { e })
     }
+}
+
+/// The next item of `results`, within `bound` if there is one; a reader that does not answer
+/// in time yields the stall error once (`stalled` set) and ends the stream.
+async fn next_within<S, T>(
+    results: &mut S,
+    bound: Option<std::time::Duration>,
+    stalled: &mut bool,
+) -> Option<Result<T, Error>>
+where
+    S: Stream<Item = Result<T, Error>> + Unpin,
+{
+    if *stalled {
+        return None;
+    }
+    match bound {
+        None => results.next().await,
+        Some(bound) => match tokio::time::timeout(bound, results.next()).await {
+            Ok(item) => item,
+            Err(_) => {
+                *stalled = true;
+                Some(Err(stalled_error(bound)))
+            }
+        },
+    }
+}
+
+/// The error for a reader that did not answer within the read timeout: an I/O timeout, which
+/// a backend with replicas classes as "retry elsewhere".
+fn stalled_error(bound: std::time::Duration) -> Error {
+    Error::Io(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        format!("the replica did not answer within the read timeout ({bound:?})"),
+    ))
+}
+
+fn is_stall<T>(result: &Result<T, Error>) -> bool {
+    matches!(result, Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut)
 }
 
 /// What both paths start with: their own handle on the pool, the query taken apart, and the
@@ -256,11 +311,13 @@ where
         loop {
             let mut yielded = false;
             let mut failure = None;
+            let bound = run.read_timeout();
+            let mut stalled = false;
             {
                 let parker = run.lease.parker();
                 let (conn, routed) = run.attempt();
                 let mut results = conn.fetch_many(routed);
-                while let Some(item) = results.next().await {
+                while let Some(item) = next_within(&mut results, bound, &mut stalled).await {
                     match item {
                         Ok(item) => {
                             yielded = true;
@@ -280,6 +337,9 @@ where
                         }
                     }
                 }
+            }
+            if stalled {
+                run.stalled();
             }
             if let Some(error) = &failure {
                 if run.retry_on_writer(error, yielded).await? {
@@ -311,8 +371,17 @@ where
     let run = async move {
         let mut run = Run::start(pool, parts, recorder).await?;
         loop {
+            let bound = run.read_timeout();
             let (conn, routed) = run.attempt();
-            let result = conn.fetch_optional(routed).await;
+            let result = match bound {
+                Some(bound) => tokio::time::timeout(bound, conn.fetch_optional(routed))
+                    .await
+                    .unwrap_or_else(|_| Err(stalled_error(bound))),
+                None => conn.fetch_optional(routed).await,
+            };
+            if bound.is_some() && is_stall(&result) {
+                run.stalled();
+            }
             if let Err(error) = &result {
                 if run.retry_on_writer(error, false).await? {
                     continue;

@@ -145,9 +145,18 @@ impl<DB: Backend> Writer<DB> {
             .max_connections(connections as u32)
             // Opened at first use (or by `warm_up`), then kept: no idle timeout, no lifetime.
             .min_connections(0)
-            // Our queue enforces the caller's timeout; sqlx's must never fire first.
-            .acquire_timeout(acquire_timeout.saturating_add(Duration::from_secs(3600)))
-            .test_before_acquire(false)
+            // One connection: our queue enforces the caller's timeout, and sqlx's must never
+            // fire first. Several (a server): sqlx's bounds the wait for a connection to open
+            // (it retries a refused connect until then), so a primary that is down fails
+            // writes clearly instead of hanging them.
+            .acquire_timeout(if single {
+                acquire_timeout.saturating_add(Duration::from_secs(3600))
+            } else {
+                acquire_timeout
+            })
+            // Several: a connection that waited in sqlx's pool (after a transaction) may have
+            // been cut by a server restart; a ping on the rare take from there is cheap.
+            .test_before_acquire(!single)
             .idle_timeout(None)
             .max_lifetime(None)
             .after_connect(move |conn, meta| {
@@ -342,11 +351,33 @@ impl<DB: Backend> Writer<DB> {
         if slot.is_some() {
             return Ok(());
         }
-        *slot = Some(self.pool.acquire().await?);
+        let conn = self.pool.acquire().await.map_err(|error| match error {
+            Error::PoolTimedOut if !self.single => pool_error(
+                RwErrorKind::WriterUnreachable,
+                format!(
+                    "no writer connection within {:?}: the primary is down or unreachable, or \
+                     all {} of its connections are held by transactions; reads go on on the \
+                     replicas",
+                    self.acquire_timeout, self.connections
+                ),
+            ),
+            other => other,
+        })?;
+        *slot = Some(conn);
         if let Some(guard) = &self.guard {
             guard.opened();
         }
         Ok(())
+    }
+
+    /// A writer connection broke (for a server: a restart or a network cut): the parked ones
+    /// are likely cut too, so close them now rather than fail one caller each.
+    pub(crate) fn discard_parked(&self) {
+        self.queue.each_parked(|slot| {
+            if let Some(mut conn) = slot.take() {
+                conn.close_on_drop();
+            }
+        });
     }
 
     /// Open the writer connection now and park it, outside the queue's counters: `connect`

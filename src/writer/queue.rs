@@ -109,6 +109,11 @@ impl<T> Queue<T> {
         })
     }
 
+    /// Apply `f` to every resource no job holds now.
+    pub(crate) fn each_parked(&self, mut f: impl FnMut(&mut T)) {
+        self.inner().parked.iter_mut().for_each(&mut f);
+    }
+
     /// What the jobs waiting now will do, front first.
     #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn jobs(&self) -> Vec<Job> {

@@ -65,6 +65,20 @@ impl<DB: Backend> Turn<DB> {
         self.guard.as_mut().expect(INVARIANT)
     }
 
+    /// The connection broke (for a server, its socket): close it instead of parking it, so
+    /// the next turn opens a fresh one.
+    pub(crate) fn discard(&mut self) {
+        self.armed = false;
+        if let Some(mut conn) = self.guard.take() {
+            conn.close_on_drop();
+        }
+    }
+
+    /// `true` once [`discard`](Self::discard)ed.
+    pub(crate) fn is_discarded(&self) -> bool {
+        self.guard.is_none()
+    }
+
     /// Where the turn's statement marks itself parked (see [`park`]).
     pub(crate) fn parker(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.handoff.parked_at)

@@ -1,0 +1,346 @@
+//! `PgRwPool` when servers fail: a replica that lags, is killed, or stops answering; a primary
+//! that stops and comes back. Each test runs its own cluster (`scripts/pg-cluster`), since it
+//! breaks it.
+
+#[path = "common/pg.rs"]
+mod pg;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::AssertSqlSafe;
+use sqlx_rw::{PgRwPool, PgRwPoolOptions, ReadConsistency, RwErrorKind};
+
+async fn cluster_and_pool(
+    name: &str,
+    options: PgRwPoolOptions,
+) -> Option<(pg::Cluster, PgRwPool, String)> {
+    let dir = format!("/tmp/sqlx-rw-pg-{name}-{}", std::process::id());
+    let cluster = pg::own(&dir)?;
+    let options = cluster
+        .replicas
+        .iter()
+        .fold(options, |o, url| o.replica(url));
+    let pool = options
+        .connect(&cluster.primary)
+        .await
+        .expect("open PgRwPool");
+    let table = pg::unique(name);
+    sqlx::query(AssertSqlSafe(format!(
+        "CREATE TABLE {table} (id bigint PRIMARY KEY, v bigint)"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    Some((cluster, pool, table))
+}
+
+/// Stops the cluster when the test ends, passed or not.
+struct Teardown(pg::Cluster);
+
+impl Drop for Teardown {
+    fn drop(&mut self) {
+        pg::stop(&self.0);
+    }
+}
+
+/// 8 tasks read existing rows (and write-then-read their own) until `stop`: the number of
+/// failed reads, stale reads and reads done.
+fn read_load(
+    pool: &PgRwPool,
+    table: &str,
+    stop: &Arc<AtomicBool>,
+    slowest: &Arc<AtomicU64>,
+) -> Vec<tokio::task::JoinHandle<(u64, u64, u64)>> {
+    (0..8u64)
+        .map(|task| {
+            let (pool, table, stop) = (pool.clone(), table.to_owned(), Arc::clone(stop));
+            let slowest = Arc::clone(slowest);
+            tokio::spawn(async move {
+                let (mut failed, mut stale, mut reads) = (0, 0, 0);
+                let mut round = 0i64;
+                while !stop.load(Ordering::Relaxed) {
+                    let id = (task as i64) * 1_000_000 + round;
+                    let wrote = sqlx::query(AssertSqlSafe(format!(
+                        "INSERT INTO {table} VALUES ($1, $2)"
+                    )))
+                    .bind(id)
+                    .bind(round)
+                    .execute(&pool)
+                    .await
+                    .is_ok();
+                    for _ in 0..9 {
+                        reads += 1;
+                        let started = Instant::now();
+                        let seen: Result<Option<i64>, _> = sqlx::query_scalar(AssertSqlSafe(
+                            format!("SELECT v FROM {table} WHERE id = $1"),
+                        ))
+                        .bind(id)
+                        .fetch_optional(&pool)
+                        .await;
+                        slowest.fetch_max(started.elapsed().as_millis() as u64, Ordering::Relaxed);
+                        match seen {
+                            Err(error) => {
+                                eprintln!("read failed: {error}");
+                                failed += 1;
+                            }
+                            Ok(seen) if wrote && seen != Some(round) => stale += 1,
+                            Ok(_) => {}
+                        }
+                    }
+                    round += 1;
+                }
+                (failed, stale, reads)
+            })
+        })
+        .collect()
+}
+
+async fn totals(tasks: Vec<tokio::task::JoinHandle<(u64, u64, u64)>>) -> (u64, u64, u64) {
+    let mut sum = (0, 0, 0);
+    for task in tasks {
+        let (f, s, r) = task.await.unwrap();
+        sum = (sum.0 + f, sum.1 + s, sum.2 + r);
+    }
+    sum
+}
+
+async fn wait_for(what: &str, within: Duration, check: impl Fn() -> bool) -> Duration {
+    let started = Instant::now();
+    while !check() {
+        assert!(started.elapsed() < within, "{what}: not within {within:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    started.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_replica_whose_replay_is_paused_leaves_rotation_and_returns_when_resumed() {
+    let options = PgRwPoolOptions::new()
+        .max_replica_lag(256 * 1024)
+        .replica_check_interval(Duration::from_millis(50));
+    let Some((cluster, pool, table)) = cluster_and_pool("lag", options).await else {
+        return;
+    };
+    let _teardown = Teardown(cluster.clone());
+    let paused = sqlx::PgPool::connect(&cluster.replicas[0]).await.unwrap();
+    sqlx::query("SELECT pg_wal_replay_pause()")
+        .execute(&paused)
+        .await
+        .unwrap();
+    // Well past the lag bound: about 2 MB of WAL.
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {table} SELECT g, g FROM generate_series(10000000, 10020000) g"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let took = wait_for("replica 1 out of rotation", Duration::from_secs(5), || {
+        pool.stats().replicas[0].state == "lagging"
+    })
+    .await;
+    eprintln!("paused replica out of rotation after {took:?}");
+    let before = pool.stats().replicas.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let slowest = Arc::new(AtomicU64::new(0));
+    let load = read_load(&pool, &table, &stop, &slowest);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (failed, stale, reads) = totals(load).await;
+    let after = pool.stats().replicas.clone();
+    assert_eq!((failed, stale), (0, 0), "of {reads} reads");
+    assert_eq!(
+        after[0].reads, before[0].reads,
+        "no read went to the lagging replica"
+    );
+    assert!(
+        (after[1].reads - before[1].reads) as f64 >= 0.9 * reads as f64,
+        "the other replica served the reads: {} of {reads}",
+        after[1].reads - before[1].reads
+    );
+    sqlx::query("SELECT pg_wal_replay_resume()")
+        .execute(&paused)
+        .await
+        .unwrap();
+    let took = wait_for(
+        "replica 1 back in rotation",
+        Duration::from_secs(10),
+        || pool.stats().replicas[0].healthy,
+    )
+    .await;
+    eprintln!("resumed replica back in rotation after {took:?}");
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killing_a_replica_under_load_fails_no_read() {
+    let options = PgRwPoolOptions::new().replica_check_interval(Duration::from_millis(50));
+    let Some((cluster, pool, table)) = cluster_and_pool("kill", options).await else {
+        return;
+    };
+    let _teardown = Teardown(cluster.clone());
+    let stop = Arc::new(AtomicBool::new(false));
+    let slowest = Arc::new(AtomicU64::new(0));
+    let load = read_load(&pool, &table, &stop, &slowest);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    pg::node(&cluster, "replica1", "kill");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let during = pool.stats();
+    pg::node(&cluster, "replica1", "start");
+    let took = wait_for(
+        "killed replica back in rotation",
+        Duration::from_secs(15),
+        || pool.stats().replicas[0].healthy,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (failed, stale, reads) = totals(load).await;
+    eprintln!(
+        "kill -9: {reads} reads, {failed} failed, {stale} stale, {} retried on the primary, back after {took:?}",
+        pool.stats().read_retries
+    );
+    assert_eq!(during.replicas[0].state, "down", "{:?}", during.replicas);
+    assert_eq!((failed, stale), (0, 0), "of {reads} reads");
+    let after = pool.stats();
+    assert!(
+        after.replicas[0].reads > during.replicas[0].reads,
+        "reads came back to it"
+    );
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_replica_that_stops_answering_is_given_up_within_the_read_timeout() {
+    let timeout = Duration::from_millis(300);
+    let options = PgRwPoolOptions::new()
+        .replica_read_timeout(timeout)
+        .replica_check_interval(Duration::from_millis(50));
+    let Some((cluster, pool, table)) = cluster_and_pool("stop", options).await else {
+        return;
+    };
+    let _teardown = Teardown(cluster.clone());
+    let slowest = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let load = read_load(&pool, &table, &stop, &slowest);
+    // A probe of our own: the slowest single read while the replica is stopped.
+    let probe = {
+        let (pool, slowest, stop) = (pool.clone(), Arc::clone(&slowest), Arc::clone(&stop));
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                let _: i32 = sqlx::query_scalar("SELECT 1")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                slowest.fetch_max(started.elapsed().as_millis() as u64, Ordering::Relaxed);
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    pg::node(&cluster, "replica2", "pause");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let during = pool.stats();
+    pg::node(&cluster, "replica2", "resume");
+    stop.store(true, Ordering::Relaxed);
+    let (failed, stale, reads) = totals(load).await;
+    probe.await.unwrap();
+    let slowest = Duration::from_millis(slowest.load(Ordering::Relaxed));
+    eprintln!(
+        "SIGSTOP: {reads} reads, {failed} failed, {stale} stale, {} retried on the primary, \
+         slowest probe read {slowest:?}",
+        pool.stats().read_retries
+    );
+    assert_eq!(during.replicas[1].state, "down", "{:?}", during.replicas);
+    assert_eq!((failed, stale), (0, 0), "of {reads} reads");
+    assert!(slowest < timeout * 3, "a read hung for {slowest:?}");
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stopped_primary_fails_writes_clearly_while_reads_go_on_and_writes_resume_after() {
+    let options = PgRwPoolOptions::new()
+        .acquire_timeout(Duration::from_secs(2))
+        .read_consistency(ReadConsistency::Eventual);
+    let Some((cluster, pool, table)) = cluster_and_pool("primary", options).await else {
+        return;
+    };
+    let _teardown = Teardown(cluster.clone());
+    let insert = format!("INSERT INTO {table} VALUES ($1, $1)");
+    sqlx::query(AssertSqlSafe(insert.clone()))
+        .bind(1i64)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pg::node(&cluster, "primary", "stop");
+    let error = sqlx::query(AssertSqlSafe(insert.clone()))
+        .bind(2i64)
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    eprintln!("write with the primary stopped: {error}");
+    let kind = error
+        .as_database_error()
+        .and_then(|e| e.try_downcast_ref::<sqlx_rw::RwPoolError>())
+        .map(|e| e.kind());
+    // The connection the write was sent on learns of the shutdown from the server itself
+    // (57P01, nothing ran); with that connection gone, the pool says the primary is unreachable.
+    let code = error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .map(|c| c.into_owned());
+    assert!(
+        code.as_deref() == Some("57P01") || kind == Some(RwErrorKind::WriterUnreachable),
+        "{error:?}"
+    );
+    let started = Instant::now();
+    let error = sqlx::query(AssertSqlSafe(insert.clone()))
+        .bind(2i64)
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    eprintln!(
+        "next write with the primary stopped, after {:?}: {error}",
+        started.elapsed()
+    );
+    let kind = error
+        .as_database_error()
+        .and_then(|e| e.try_downcast_ref::<sqlx_rw::RwPoolError>())
+        .map(|e| e.kind());
+    assert_eq!(kind, Some(RwErrorKind::WriterUnreachable), "{error:?}");
+    assert!(error.to_string().contains("primary is down or unreachable"));
+    for _ in 0..50 {
+        let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "reads go on from the replicas");
+    }
+    pg::node(&cluster, "primary", "start");
+    let mut resumed = None;
+    for attempt in 0..20 {
+        match sqlx::query(AssertSqlSafe(insert.clone()))
+            .bind(3i64)
+            .execute(&pool)
+            .await
+        {
+            Ok(_) => {
+                resumed = Some(attempt);
+                break;
+            }
+            Err(error) => {
+                eprintln!("write {attempt} after restart: {error}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    let resumed = resumed.expect("writes resume once the primary is back");
+    assert!(resumed <= 2, "writes resumed only after {resumed} failures");
+    let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+        .fetch_one(pool.writer())
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    pool.close().await;
+}
