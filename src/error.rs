@@ -34,6 +34,9 @@ pub enum RwErrorKind {
     /// opened (for a server: the primary is down or unreachable) or every one is held by a
     /// transaction. Reads go on on the readers meanwhile.
     WriterUnreachable,
+    /// The writer itself refused a write as read-only: for a server, the primary URL now
+    /// reaches a server in recovery (a failover demoted it) or one set read-only.
+    WriterReadOnly,
     /// The pool refused to run the statement (empty SQL, or a setting it cannot apply to all
     /// its connections, for SQLite `PRAGMA locking_mode`); the message says why.
     Rejected,
@@ -46,6 +49,7 @@ impl RwErrorKind {
             RwErrorKind::WriterHeldByThisTask => "SQLX_RW_WRITER_HELD_BY_THIS_TASK",
             RwErrorKind::WriterTimedOut => "SQLX_RW_WRITER_TIMED_OUT",
             RwErrorKind::WriterUnreachable => "SQLX_RW_WRITER_UNREACHABLE",
+            RwErrorKind::WriterReadOnly => "SQLX_RW_WRITER_READ_ONLY",
             RwErrorKind::Rejected => "SQLX_RW_REJECTED",
             RwErrorKind::DatabaseFileMoved => "SQLX_RW_DATABASE_FILE_MOVED",
             RwErrorKind::LockedByOtherProcess => "SQLX_RW_LOCKED_BY_OTHER_PROCESS",

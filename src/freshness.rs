@@ -112,16 +112,37 @@ impl Freshness {
         }
     }
 
-    /// What a read by `owner` must see.
-    pub(crate) fn need(&self, owner: Owner) -> Need {
-        let Some(key) = self.key(owner) else {
-            return Need::Nothing;
-        };
-        match self.marks().get(&key) {
-            None => Need::Nothing,
-            Some(Mark::At(position)) => Need::At(*position),
-            Some(Mark::Unseen) => Need::Unseen,
+    /// `owner`'s reads must see `position` (a [`WriteToken`] from another request), whatever
+    /// the consistency mode.
+    pub(crate) fn observe(&self, owner: Owner, position: u64) {
+        let mut marks = self.marks();
+        let mark = marks.entry(Key::Task(owner)).or_insert(Mark::At(0));
+        if let Mark::At(old) = *mark {
+            *mark = Mark::At(old.max(position));
         }
+    }
+
+    /// What a read by `owner` must see: its own marks (its writes, tokens it observes) and, in
+    /// `Pool` consistency, the pool's.
+    pub(crate) fn need(&self, owner: Owner) -> Need {
+        let marks = self.marks();
+        if marks.is_empty() {
+            return Need::Nothing;
+        }
+        let own = marks.get(&Key::Task(owner));
+        let pool = match self.mode {
+            ReadConsistency::Pool => marks.get(&Key::Pool),
+            _ => None,
+        };
+        let mut need = Need::Nothing;
+        for mark in own.into_iter().chain(pool) {
+            need = match (need, *mark) {
+                (_, Mark::Unseen) | (Need::Unseen, _) => Need::Unseen,
+                (Need::At(a), Mark::At(b)) => Need::At(a.max(b)),
+                (Need::Nothing, Mark::At(b)) => Need::At(b),
+            };
+        }
+        need
     }
 
     /// The highest writer position recorded.
@@ -139,6 +160,52 @@ impl Freshness {
     /// Marks kept now.
     pub(crate) fn len(&self) -> usize {
         self.marks().len()
+    }
+}
+
+/// A writer position, carried from a request that wrote to one that reads (in a cookie or a
+/// header): reads after [`RwPool::after`](crate::RwPool::after) observe every write made
+/// before [`RwPool::write_token`](crate::RwPool::write_token) was called.
+///
+/// Written as `rw1-` and the position in hex; parsed back with [`str::parse`].
+///
+/// ```
+/// let token: sqlx_rw::WriteToken = "rw1-1a2b3c".parse().unwrap();
+/// assert_eq!(token.to_string(), "rw1-1a2b3c");
+/// assert!("rw1-zz".parse::<sqlx_rw::WriteToken>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WriteToken(pub(crate) u64);
+
+impl std::fmt::Display for WriteToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rw1-{:x}", self.0)
+    }
+}
+
+/// A string that is not a [`WriteToken`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidWriteToken;
+
+impl std::fmt::Display for InvalidWriteToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a sqlx-rw write token (expected `rw1-` and a hex position)")
+    }
+}
+
+impl std::error::Error for InvalidWriteToken {}
+
+impl std::str::FromStr for WriteToken {
+    type Err = InvalidWriteToken;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let hex = text.strip_prefix("rw1-").ok_or(InvalidWriteToken)?;
+        if hex.is_empty() || hex.len() > 16 {
+            return Err(InvalidWriteToken);
+        }
+        u64::from_str_radix(hex, 16)
+            .map(WriteToken)
+            .map_err(|_| InvalidWriteToken)
     }
 }
 
@@ -182,5 +249,24 @@ mod tests {
         f.forget_through(9);
         assert_eq!(f.len(), 0);
         assert_eq!(f.need(a), Need::Nothing);
+    }
+
+    #[test]
+    fn a_token_observed_binds_the_task_in_every_mode() {
+        let a = Owner::Thread(std::thread::current().id());
+        for mode in [
+            ReadConsistency::Task,
+            ReadConsistency::Pool,
+            ReadConsistency::Eventual,
+        ] {
+            let f = Freshness::new(mode);
+            f.observe(a, 42);
+            assert_eq!(f.need(a), Need::At(42), "{mode:?}");
+        }
+        let token: WriteToken = WriteToken(0xabc).to_string().parse().unwrap();
+        assert_eq!(token, WriteToken(0xabc));
+        for bad in ["", "rw1-", "rw2-10", "rw1-10000000000000000", "10"] {
+            assert!(bad.parse::<WriteToken>().is_err(), "{bad}");
+        }
     }
 }

@@ -76,7 +76,7 @@ pub use backend::sqlite::options::{SqliteRwPool, SqliteRwPoolOptions};
 pub use backend::sqlite::{SqliteSettings, SqliteTransactionMode};
 pub use backend::{Backend, ConnectOptionsOf, ErrorClass, ReplicaState, WriterGuard};
 pub use error::{RwErrorKind, RwPoolError};
-pub use freshness::ReadConsistency;
+pub use freshness::{InvalidWriteToken, ReadConsistency, WriteToken};
 pub use options::RwPoolOptions;
 pub use pool::RwPool;
 pub use readers::ReadHold;

@@ -337,6 +337,54 @@ impl<DB: Backend> RwPool<DB> {
         }
     }
 
+    /// A token for every write this task made through the pool so far (in `Pool`
+    /// consistency, every write the pool saw), to hand to a later request: its reads, after
+    /// [`after`](Self::after), observe those writes. If the task's last write was made on a
+    /// connection the pool handed out, this reads the writer's position (one round trip).
+    /// For a database whose readers see every commit at once, the token is empty and costs
+    /// nothing.
+    ///
+    /// ```no_run
+    /// # async fn run(pool: sqlx_rw::PgRwPool) -> Result<(), sqlx::Error> {
+    /// sqlx::query("UPDATE users SET name = 'ada' WHERE id = 1").execute(&pool).await?;
+    /// let cookie = pool.write_token().await?.to_string();
+    /// // … in the next request, maybe another task or another process with the same pool:
+    /// let token: sqlx_rw::WriteToken = cookie.parse().expect("our own cookie");
+    /// let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = 1")
+    ///     .fetch_one(pool.after(&token))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn write_token(&self) -> Result<crate::WriteToken, Error> {
+        if !DB::readers_lag() {
+            return Ok(crate::WriteToken(0));
+        }
+        let owner = crate::owner::Owner::current();
+        let position = match self.0.freshness.need(owner) {
+            crate::freshness::Need::At(position) => position.max(self.0.freshness.latest()),
+            crate::freshness::Need::Nothing => self.0.freshness.latest(),
+            crate::freshness::Need::Unseen => {
+                let mut turn = self.0.writer.turn(owner).await?;
+                let position = DB::write_position(turn.conn()).await?.unwrap_or(0);
+                self.0.freshness.settled(owner, position);
+                position
+            }
+        };
+        Ok(crate::WriteToken(position))
+    }
+
+    /// The pool, for reads that observe `token`: from now on, the calling task's reads go only
+    /// to replicas that have replayed the writes the token covers, or to the primary.
+    /// (The mark is the task's: a task spawned to read must call this itself.)
+    pub fn after(&self, token: &crate::WriteToken) -> &Self {
+        if DB::readers_lag() && token.0 > 0 {
+            self.0
+                .freshness
+                .observe(crate::owner::Owner::current(), token.0);
+        }
+        self
+    }
+
     /// `owner` took a writer connection: what it commits there the pool cannot see, so its
     /// reads (or everyone's, in `Pool` consistency) settle the writer's position first.
     fn handed_out(&self, owner: crate::owner::Owner) {

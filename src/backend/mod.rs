@@ -212,4 +212,13 @@ pub trait Backend: Database + Sized {
         let _ = settings;
         Ok(())
     }
+
+    /// The message for a write the writer itself refused as read-only (`err` is a
+    /// [`ErrorClass::ReadOnlyRefusal`]), if the backend has more to say than the database:
+    /// for a server, that the primary URL reaches a server in recovery. `None` (the default)
+    /// leaves the error as it is.
+    fn writer_read_only_message(err: &Error) -> Option<String> {
+        let _ = err;
+        None
+    }
 }

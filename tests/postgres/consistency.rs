@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use sqlx_rw::{PgRwPool, ReadConsistency};
 
-use super::{pg, pool, replica_share};
+use super::{pg, pool, replica_share, wait_replicated};
 
 const TASKS: u64 = 8;
 const ROUNDS: u64 = 1250;
@@ -22,13 +22,19 @@ enum WriteWith {
 
 /// Every task writes a row then reads it back at once, and reads another task's old row
 /// (a read outside the write-then-read step). Returns the stale reads.
-async fn write_then_read(pool: &PgRwPool, table: &str, how: WriteWith) -> u64 {
+async fn write_then_read(
+    cluster: &pg::Cluster,
+    pool: &PgRwPool,
+    table: &str,
+    how: WriteWith,
+) -> u64 {
     sqlx::query(AssertSqlSafe(format!(
         "CREATE TABLE {table} (id bigint PRIMARY KEY, v bigint)"
     )))
     .execute(pool)
     .await
     .unwrap();
+    wait_replicated(cluster, table).await;
     let stale = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for task in 0..TASKS {
@@ -102,9 +108,9 @@ async fn write_then_read(pool: &PgRwPool, table: &str, how: WriteWith) -> u64 {
 }
 
 async fn run(consistency: ReadConsistency, how: WriteWith) -> Option<(u64, f64)> {
-    let (_cluster, pool) = pool(consistency).await?;
+    let (cluster, pool) = pool(consistency).await?;
     let table = pg::unique("ryw");
-    let stale = write_then_read(&pool, &table, how).await;
+    let stale = write_then_read(&cluster, &pool, &table, how).await;
     let share = replica_share(&pool);
     eprintln!("{consistency:?} {how:?}: {stale} stale of {} reads, {:.1} % of reads on replicas, stats {:?}", TASKS * ROUNDS, share * 100.0, pool.stats().replicas);
     pool.close().await;
@@ -158,4 +164,88 @@ async fn eventual_consistency_reads_stale_which_proves_the_test_can_fail() {
         "replicas served {:.1} % of reads",
         share * 100.0
     );
+}
+
+/// One task writes rows and passes a token per row to another task, as a request that writes
+/// hands a cookie to the next one. Returns the stale reads with and without `after`.
+async fn token_hand_over(pool: &PgRwPool, table: &str, with_token: bool) -> u64 {
+    const ROWS: i64 = 2000;
+    let (send, mut receive) = tokio::sync::mpsc::channel::<(i64, String)>(16);
+    let writer = {
+        let (pool, table) = (pool.clone(), table.to_owned());
+        tokio::spawn(async move {
+            for id in 0..ROWS {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO {table} VALUES ($1, $1)"
+                )))
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+                let token = pool.write_token().await.unwrap().to_string();
+                send.send((id, token)).await.unwrap();
+            }
+        })
+    };
+    let reader = {
+        let (pool, table) = (pool.clone(), table.to_owned());
+        tokio::spawn(async move {
+            let mut stale = 0;
+            while let Some((id, token)) = receive.recv().await {
+                let token: sqlx_rw::WriteToken = token.parse().unwrap();
+                let on = if with_token {
+                    pool.after(&token)
+                } else {
+                    &pool
+                };
+                let seen: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+                    "SELECT v FROM {table} WHERE id = $1"
+                )))
+                .bind(id)
+                .fetch_optional(on)
+                .await
+                .unwrap();
+                if seen != Some(id) {
+                    stale += 1;
+                }
+            }
+            stale
+        })
+    };
+    writer.await.unwrap();
+    reader.await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_token_carries_a_write_to_another_task_with_no_stale_read() {
+    // Eventual: only the token makes the reading task wait for the write.
+    let Some((cluster, pool)) = pool(ReadConsistency::Eventual).await else {
+        return;
+    };
+    let table = pg::unique("token");
+    sqlx::query(AssertSqlSafe(format!(
+        "CREATE TABLE {table} (id bigint PRIMARY KEY, v bigint)"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    wait_replicated(&cluster, &table).await;
+    let with = token_hand_over(&pool, &table, true).await;
+    sqlx::query(AssertSqlSafe(format!("TRUNCATE {table}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let without = token_hand_over(&pool, &table, false).await;
+    eprintln!("token across tasks: {with} stale with the token, {without} without");
+    assert_eq!(with, 0);
+    assert!(
+        without > 0,
+        "without the token some reads were stale: the test can fail"
+    );
+    assert!(
+        replica_share(&pool) >= 0.9,
+        "{:.1} %",
+        replica_share(&pool) * 100.0
+    );
+    pool.close().await;
 }

@@ -5,7 +5,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::Row;
 use sqlx_rw::{ReadConsistency, RwErrorKind};
 
-use super::{pg, pool};
+use super::{pg, pool, wait_caught_up};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reads_are_served_by_replicas_and_writes_by_the_primary() {
@@ -62,7 +62,7 @@ async fn reads_are_served_by_replicas_and_writes_by_the_primary() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_write_a_standby_refuses_runs_again_on_the_primary_once() {
-    let Some((_cluster, pool)) = pool(ReadConsistency::Task).await else {
+    let Some((cluster, pool)) = pool(ReadConsistency::Task).await else {
         return;
     };
     let table = pg::unique("heal");
@@ -82,6 +82,7 @@ async fn a_write_a_standby_refuses_runs_again_on_the_primary_once() {
     .await
     .unwrap();
     let call = format!("SELECT {table}_add($1)");
+    wait_caught_up(&cluster).await;
     assert!(
         pool.route_of(&call).is_reader(),
         "an unknown function reads, by the text"
@@ -92,7 +93,7 @@ async fn a_write_a_standby_refuses_runs_again_on_the_primary_once() {
         .await
         .unwrap();
     let stats = pool.stats();
-    assert_eq!(stats.healed, 1, "the refusal was healed once");
+    assert_eq!(stats.healed, 1, "the refusal was healed once: {stats:?}");
     assert!(pool.route_of(&call).is_writer(), "remembered for next time");
     let again: i32 = sqlx::query_scalar(AssertSqlSafe(call.clone()))
         .bind("y")
@@ -204,5 +205,32 @@ async fn no_password_in_debug_stats_or_errors() {
     );
     let shown = format!("{pool:?} {:?}", pool.stats());
     assert!(!shown.contains("wrong-password-here") && !shown.contains(secret));
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_primary_url_that_reaches_a_standby_says_so_on_write() {
+    let Some(cluster) = pg::shared() else {
+        return;
+    };
+    // What a pool sees after a failover demoted the server its primary URL names.
+    let pool = sqlx_rw::PgRwPool::connect(&cluster.replicas[0])
+        .await
+        .unwrap();
+    let error = sqlx::query("CREATE TABLE never_made (id int)")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    let kind = error
+        .as_database_error()
+        .and_then(|e| e.try_downcast_ref::<sqlx_rw::RwPoolError>())
+        .map(|e| e.kind());
+    assert_eq!(kind, Some(RwErrorKind::WriterReadOnly), "{error}");
+    assert!(error.to_string().contains("in recovery"), "{error}");
+    let n: i32 = sqlx::query_scalar("SELECT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "reads still work");
     pool.close().await;
 }

@@ -185,6 +185,15 @@ impl Backend for Postgres {
         })
     }
 
+    fn writer_read_only_message(err: &Error) -> Option<String> {
+        Some(format!(
+            "the primary refused the write as read-only ({err}): the server the primary URL \
+             reaches is in recovery or set read-only. After a failover, point the URL at the \
+             new primary (a cluster manager's service address, a virtual IP or a DNS name \
+             keeps it current); the pool opens new connections from that URL"
+        ))
+    }
+
     fn validate(settings: &PgSettings) -> Result<(), Error> {
         match &settings.invalid {
             Some(message) => Err(Error::Configuration(message.clone().into())),
