@@ -221,4 +221,16 @@ pub trait Backend: Database + Sized {
         let _ = err;
         None
     }
+
+    /// Apply the per-connection setting `name = value` on `conn` (a writer connection that
+    /// missed it: another one ran the statement sent through the pool). The default does
+    /// nothing: a backend with one writer connection never needs it.
+    fn apply_session_setting<'c>(
+        conn: &'c mut Self::Connection,
+        name: &'c str,
+        value: &'c str,
+    ) -> BoxFuture<'c, Result<(), Error>> {
+        let _ = (conn, name, value);
+        Box::pin(async { Ok(()) })
+    }
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use sqlx::pool::PoolConnection;
 use sqlx::Error;
 
-use crate::backend::{Backend, ConnectOptionsOf};
+use crate::backend::Backend;
 use crate::freshness::Need;
 use crate::owner::Owner;
 use crate::pool::RwPool;
@@ -217,10 +217,11 @@ impl<DB: Backend> RwPool<DB> {
         &self,
         sql: &str,
         verdict: &Verdict,
-        conn: &mut DB::Connection,
+        lease: &mut Lease<DB>,
         ok: bool,
         journal: Option<JournalChange<DB>>,
     ) {
+        let conn = lease.conn();
         // Any settings statement may carry an upkeep setting (a batch is filed under one kind),
         // and one that failed may have run it before failing: the upkeep reads back what holds.
         if let (true, Some(upkeep)) = (verdict.setting != Setting::None, &self.0.upkeep) {
@@ -236,25 +237,26 @@ impl<DB: Backend> RwPool<DB> {
                 return;
             }
         }
-        let Some(readers) = &self.0.readers else {
-            return;
-        };
         match verdict.setting {
             Setting::Session if ok => {
                 let settings = (DB::grammar().assignments)(sql);
-                if readers.spread(&settings) {
+                let turn = match lease {
+                    Lease::Writer(turn) => Some(turn),
+                    _ => None,
+                };
+                let on_writer = self.0.writer.settings_changed(&settings, turn);
+                let on_readers = self
+                    .0
+                    .readers
+                    .as_ref()
+                    .is_some_and(|readers| readers.spread(&settings));
+                if on_writer || on_readers {
                     bump(&self.0.counters.settings_spread);
-                    let writer = self.0.writer.pool();
-                    let mut options = ConnectOptionsOf::<DB>::clone(&writer.connect_options());
-                    for (name, value) in &settings {
-                        options = DB::with_session_setting(options, name, value);
-                    }
-                    writer.set_connect_options(options);
                     tracing::info!(
                         target: "sqlx_rw",
                         ?settings,
-                        "per-connection setting sent through the pool: applied on the writer, \
-                         readers reopened with it"
+                        "per-connection setting sent through the pool: applied on every writer \
+                         connection before its next use, readers reopened with it"
                     );
                 }
             }

@@ -218,20 +218,18 @@ impl<DB: Backend> Run<DB> {
             ..
         } = self;
         let on_writer = !lease.is_reader();
+        let mut broken = false;
         if let Err(error) = &outcome {
-            if lease.check_broken(error) {
+            broken = lease.check_broken(error);
+            if broken {
                 pool.0.writer.discard_parked();
             }
         }
-        if let (true, Some(sql)) = (on_writer && verdict.setting != Setting::None, &sql) {
-            pool.after_run(
-                sql.as_str(),
-                &verdict,
-                lease.conn(),
-                outcome.is_ok(),
-                journal,
-            )
-            .await;
+        if let (true, false, Some(sql)) =
+            (on_writer && verdict.setting != Setting::None, broken, &sql)
+        {
+            pool.after_run(sql.as_str(), &verdict, &mut lease, outcome.is_ok(), journal)
+                .await;
         }
         pool.finish(lease, &verdict, outcome.is_ok(), owner).await?;
         span.record("exec_us", ran.elapsed().as_micros() as u64);

@@ -55,9 +55,41 @@ const CHECK_OTHERS: Duration = Duration::from_millis(100);
 /// Where a pinned transaction keeps the writer connection between its statements.
 type Slot<DB> = Arc<Mutex<Option<PoolConnection<DB>>>>;
 
-/// The writer's queue; what it hands out is the parking place of the writer connection (empty
+/// The writer's queue; what it hands out is a parking place of a writer connection (empty
 /// while the connection is away in sqlx's pool).
-type WriterQueue<DB> = Arc<Queue<Option<PoolConnection<DB>>>>;
+type WriterQueue<DB> = Arc<Queue<Parked<DB>>>;
+
+/// A parking place: the connection, if one is parked there, and which per-connection
+/// settings sent through the pool it is known to have (a [`Session`] generation; 0: none
+/// known, as for a connection just taken from sqlx's pool).
+pub(crate) struct Parked<DB: Backend> {
+    conn: Option<PoolConnection<DB>>,
+    settings: u64,
+}
+
+impl<DB: Backend> std::ops::Deref for Parked<DB> {
+    type Target = Option<PoolConnection<DB>>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.conn
+    }
+}
+
+impl<DB: Backend> std::ops::DerefMut for Parked<DB> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.conn
+    }
+}
+
+/// The per-connection settings sent through the pool (for a server, `SET name = value`), in
+/// the order sent, and a generation bumped at each change. Every writer connection gets them
+/// before its next use: new ones from their connect options, parked ones that are behind
+/// (another connection ran the statement) by [`Backend::apply_session_setting`].
+#[derive(Default)]
+struct Session {
+    settings: Vec<(String, String)>,
+    generation: u64,
+}
 
 pub(crate) struct Writer<DB: Backend> {
     pool: Pool<DB>,
@@ -73,6 +105,7 @@ pub(crate) struct Writer<DB: Backend> {
     acquire_timeout: Duration,
     idle_timeout: Duration,
     closed: AtomicBool,
+    session: SyncMutex<Session>,
     /// One connection (SQLite): a task can wait for what it holds itself, and the pool tells.
     /// Several (a server's primary): a task holding one is served another, as by a plain pool.
     single: bool,
@@ -211,7 +244,14 @@ impl<DB: Backend> Writer<DB> {
         let pool = pool_options.connect_lazy_with(options);
         Writer {
             pool,
-            queue: Queue::of((0..connections).map(|_| None).collect()),
+            queue: Queue::of(
+                (0..connections)
+                    .map(|_| Parked {
+                        conn: None,
+                        settings: 0,
+                    })
+                    .collect(),
+            ),
             queued: AtomicU64::new(0),
             pins: SyncMutex::default(),
             pinned: AtomicUsize::new(0),
@@ -223,6 +263,7 @@ impl<DB: Backend> Writer<DB> {
             acquire_timeout,
             idle_timeout,
             closed: AtomicBool::new(false),
+            session: SyncMutex::default(),
             single,
             connections,
         }
@@ -280,7 +321,7 @@ impl<DB: Backend> Writer<DB> {
                 // it is bound to what is gone: close it, then open anew. Only once it is closed
                 // is the reopen done: cancelled before, the next turn does it.
                 if guard.is_none() {
-                    *guard = Some(self.pool.acquire().await?);
+                    **guard = Some(self.pool.acquire().await?);
                 }
                 if let Some(mut stale) = guard.take() {
                     stale.close_on_drop();
@@ -288,6 +329,7 @@ impl<DB: Backend> Writer<DB> {
                 watch.reopened();
             }
             self.fill(&mut guard).await?;
+            self.catch_up(&mut guard).await?;
             Ok(Turn {
                 guard,
                 armed: false,
@@ -347,10 +389,12 @@ impl<DB: Backend> Writer<DB> {
 
     /// Put the writer connection in the parking slot if it is not there: take it back from
     /// sqlx's pool, which opens it on first use.
-    async fn fill(&self, slot: &mut Option<PoolConnection<DB>>) -> Result<(), Error> {
+    async fn fill(&self, slot: &mut Parked<DB>) -> Result<(), Error> {
         if slot.is_some() {
             return Ok(());
         }
+        // Opened from the current options, or back from a transaction: unknown until caught up.
+        slot.settings = 0;
         let conn = self.pool.acquire().await.map_err(|error| match error {
             Error::PoolTimedOut if !self.single => pool_error(
                 RwErrorKind::WriterUnreachable,
@@ -363,11 +407,64 @@ impl<DB: Backend> Writer<DB> {
             ),
             other => other,
         })?;
-        *slot = Some(conn);
+        slot.conn = Some(conn);
         if let Some(guard) = &self.guard {
             guard.opened();
         }
         Ok(())
+    }
+
+    /// Give the parked connection every per-connection setting sent through the pool that it
+    /// may lack.
+    async fn catch_up(&self, slot: &mut Parked<DB>) -> Result<(), Error> {
+        let (settings, generation) = {
+            let session = lock(&self.session);
+            if session.generation == slot.settings {
+                return Ok(());
+            }
+            (session.settings.clone(), session.generation)
+        };
+        let conn = slot.conn.as_mut().expect(INVARIANT);
+        for (name, value) in &settings {
+            DB::apply_session_setting(conn, name, value).await?;
+        }
+        slot.settings = generation;
+        Ok(())
+    }
+
+    /// Per-connection `settings` were sent through the pool and ran on a writer connection
+    /// (`turn`'s, when it ran outside a pinned transaction): connections opened from now on
+    /// get them from their options, the other parked ones before their next use. `false` if
+    /// every setting had that value already.
+    pub(crate) fn settings_changed(
+        &self,
+        settings: &[(String, String)],
+        turn: Option<&mut Turn<DB>>,
+    ) -> bool {
+        let mut session = lock(&self.session);
+        let mut options = ConnectOptionsOf::<DB>::clone(&self.pool.connect_options());
+        let mut changed = false;
+        for (name, value) in settings {
+            let pair = (name.clone(), value.clone());
+            if session.settings.contains(&pair) {
+                continue;
+            }
+            session.settings.retain(|(n, _)| n != name);
+            session.settings.push(pair);
+            options = DB::with_session_setting(options, name, value);
+            changed = true;
+        }
+        if !changed {
+            return false;
+        }
+        let before = session.generation;
+        session.generation += 1;
+        // The connection that ran it has every setting now, if it had every earlier one.
+        if let Some(turn) = turn.filter(|turn| turn.guard.settings == before) {
+            turn.guard.settings = session.generation;
+        }
+        self.pool.set_connect_options(options);
+        true
     }
 
     /// A writer connection broke (for a server: a restart or a network cut): the parked ones
@@ -469,7 +566,13 @@ impl<DB: Backend> Writer<DB> {
         }
         let mut guard = self.queue.try_acquire()?;
         let conn = match guard.take() {
-            Some(conn) => conn,
+            // A parked connection behind on settings waits for a caller that can catch it up.
+            Some(conn) if guard.settings == lock(&self.session).generation => conn,
+            Some(conn) => {
+                **guard = Some(conn);
+                return None;
+            }
+            None if lock(&self.session).generation > 0 => return None,
             None => self.pool.try_acquire()?,
         };
         self.handoff.returning.unverified();

@@ -54,7 +54,11 @@
 -- Reads worth noting: EXPLAIN (without ANALYZE) of INSERT/UPDATE/DELETE/MERGE,
 --   SELECT ... FOR UPDATE and CREATE TABLE AS executes nothing and succeeds on
 --   the standby; "SELECT f_write(id) FROM t WHERE false" never calls the writing
---   function and succeeds too (a router cannot know that: primary is right).
+--   function and succeeds too (a router cannot know that: primary is right);
+--   a MERGE whose only actions are DO NOTHING needs no write privilege and is
+--   accepted by the standby (merge/no-rows) -- still route it to the primary.
+--   pg_is_wal_replay_paused() succeeds on a standby but fails on the primary
+--   (55000); pg_current_wal_lsn() is the other way round.
 --
 -- Handled by hand (not in this file): COPY t FROM STDIN (needs the COPY
 --   sub-protocol, cannot run as a standalone string; it is a write).
@@ -71,8 +75,11 @@
 --   trigger t_audit on t; procedures p_ins (writes), p_read (reads)).
 -- Rules the entries follow
 --   * Every entry is self-contained against that schema: it never relies on an
---     object created by another entry. Write entries were also checked to
---     succeed on a primary, each against a fresh copy of the schema.
+--     object created by another entry. Every entry was also run on a primary
+--     (inside BEGIN ... ROLLBACK; VACUUM, REINDEX SCHEMA/CONCURRENTLY and
+--     CREATE/DROP INDEX CONCURRENTLY directly) and succeeds there, except
+--     CHECKPOINT (42501) and pg_is_wal_replay_paused() (55000); the lone
+--     LOCK TABLE (lock/outside-transaction) fails with 25P01 outside a block.
 --   * Entries that take a session-level advisory lock do not release it; run
 --     every entry on a fresh connection (or discard it afterwards).
 -- @@
@@ -1138,7 +1145,7 @@ ALTER TABLE t RENAME COLUMN v TO val
 ALTER TABLE t ALTER COLUMN n SET DEFAULT 5
 -- @@
 -- kind: ddl/alter-type
-ALTER TABLE t ALTER COLUMN v TYPE varchar(100)
+ALTER TABLE u ALTER COLUMN note TYPE varchar(100)
 -- @@
 -- kind: ddl/alter-add-check
 ALTER TABLE t ADD CONSTRAINT n_nonneg CHECK (n >= 0) NOT VALID

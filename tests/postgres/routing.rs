@@ -122,7 +122,8 @@ async fn connection_bound_statements_are_refused_with_the_alternative() {
     };
     for (sql, hint) in [
         ("LISTEN jobs", "PgListener"),
-        ("SET search_path = public", "PgConnectOptions::options"),
+        ("SET search_path TO DEFAULT", "PgConnectOptions::options"),
+        ("RESET search_path", "PgConnectOptions::options"),
         ("SET ROLE postgres", "PgConnectOptions::options"),
         ("PREPARE p AS SELECT 1", "sqlx prepares"),
         ("DISCARD ALL", "plain connection"),
@@ -232,5 +233,83 @@ async fn a_primary_url_that_reaches_a_standby_says_so_on_write() {
         .await
         .unwrap();
     assert_eq!(n, 1, "reads still work");
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_session_setting_reaches_every_primary_and_replica_connection() {
+    let Some(cluster) = pg::shared() else {
+        return;
+    };
+    let options = cluster
+        .replicas
+        .iter()
+        .fold(sqlx_rw::PgRwPoolOptions::new(), |o, url| o.replica(url))
+        .primary_connections(4)
+        .readers(3);
+    let pool = options.connect(&cluster.primary).await.unwrap();
+    // Open several connections everywhere first: the setting must reach ones already open.
+    let warm: Vec<_> = (0..12)
+        .map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut tx = pool.begin().await.unwrap();
+                sqlx::query("SELECT pg_sleep(0.02)")
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                sqlx::query("SELECT pg_sleep(0.02)")
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            })
+        })
+        .collect();
+    for task in warm {
+        task.await.unwrap();
+    }
+    sqlx::query("SET statement_timeout = '4321ms'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let checks: Vec<_> = (0..24)
+        .map(|n| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                // On a replica (first: after its transaction below, this task's reads would
+                // go to the primary until it has read where its writes are).
+                let (v, in_recovery): (String, bool) = sqlx::query_as(
+                    "SELECT current_setting('statement_timeout'), pg_is_in_recovery()",
+                )
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                assert!(in_recovery, "task {n}: a read ran on the primary");
+                seen.push(("replica", v));
+                // On the primary: a writer statement, a transaction.
+                let row = sqlx::query("SHOW statement_timeout")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                seen.push(("primary", row.get::<String, _>(0)));
+                let mut tx = pool.begin().await.unwrap();
+                let v: String = sqlx::query_scalar("SELECT current_setting('statement_timeout')")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .unwrap();
+                seen.push(("transaction", v));
+                drop(tx);
+                seen
+            })
+        })
+        .collect();
+    for check in checks {
+        for (where_, value) in check.await.unwrap() {
+            assert_eq!(value, "4321ms", "on a {where_} connection");
+        }
+    }
+    assert!(pool.stats().settings_spread >= 1);
     pool.close().await;
 }

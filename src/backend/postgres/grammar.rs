@@ -7,8 +7,9 @@
 //! there is listed here and kept on the primary: advisory locks (they would lock only the
 //! standby), sequence functions, transaction ids, `set_config`, `pg_notify`.
 
-use sqlparser::ast::{ContextModifier, Set, Statement};
+use sqlparser::ast::{ContextModifier, Expr, Set, Statement, Value};
 use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
 
 use crate::route::{words, Grammar, SettingAccess, SettingUse};
 
@@ -17,7 +18,7 @@ pub(crate) static GRAMMAR: Grammar = Grammar {
     dialect: &PostgreSqlDialect {},
     setting,
     unparsed_setting,
-    assignments: |_| Vec::new(),
+    assignments,
     connection_function: is_primary_function,
     write_keywords: &WRITE_KEYWORDS,
     temp_schemas: &["pg_temp"],
@@ -89,6 +90,14 @@ fn setting(statement: &Statement) -> Option<SettingUse> {
             context_modifier: Some(ContextModifier::Local),
             ..
         }) => SettingAccess::Writer,
+        // A session setting: applied to every connection, primary and replicas, present and
+        // future. `DEFAULT` is refused: connections opened with the setting in their options
+        // would take that as their default.
+        Statement::Set(set @ (Set::SingleAssignment { .. } | Set::SetTimeZone { .. }))
+            if session_assignment(set).is_some() =>
+        {
+            SettingAccess::PerConnection
+        }
         Statement::Set(_)
         | Statement::Reset(_)
         | Statement::Discard { .. }
@@ -107,6 +116,62 @@ fn setting(statement: &Statement) -> Option<SettingUse> {
         has_argument: true,
         is_eq: true,
     })
+}
+
+/// `SET [SESSION] name = value` or `SET TIME ZONE value` as `(name, value)`: the name lower
+/// case, the value as PostgreSQL takes it in a connection's options (strings unquoted, lists
+/// joined with `, `). `None` for anything else, and for `DEFAULT`.
+fn session_assignment(set: &Set) -> Option<(String, String)> {
+    let (name, values) = match set {
+        Set::SingleAssignment {
+            scope: None | Some(ContextModifier::Session),
+            hivevar: false,
+            variable,
+            values,
+        } => (variable.to_string().to_ascii_lowercase(), values.as_slice()),
+        Set::SetTimeZone {
+            local: false,
+            value,
+        } => ("timezone".to_owned(), std::slice::from_ref(value)),
+        _ => return None,
+    };
+    if matches!(name.as_str(), "role" | "session_authorization") || values.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::with_capacity(values.len());
+    for value in values {
+        parts.push(match value {
+            Expr::Value(v) => match &v.value {
+                Value::SingleQuotedString(text) | Value::DoubleQuotedString(text) => text.clone(),
+                Value::Number(number, _) => number.to_string(),
+                Value::Boolean(b) => b.to_string(),
+                _ => return None,
+            },
+            Expr::Identifier(ident)
+                if ident.value.eq_ignore_ascii_case("default") && ident.quote_style.is_none() =>
+            {
+                return None
+            }
+            Expr::Identifier(ident) => ident.value.clone(),
+            Expr::UnaryOp { .. } => value.to_string(),
+            _ => return None,
+        });
+    }
+    Some((name, parts.join(", ")))
+}
+
+/// The session settings a statement the classifier marked as assigning them assigns.
+fn assignments(sql: &str) -> Vec<(String, String)> {
+    let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, sql) else {
+        return Vec::new();
+    };
+    statements
+        .iter()
+        .filter_map(|statement| match statement {
+            Statement::Set(set) => session_assignment(set),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The same for text sqlparser rejects, by its first word.
@@ -250,8 +315,7 @@ mod tests {
     #[test]
     fn statements_bound_to_one_connection_are_refused_with_the_alternative() {
         for refused in [
-            "SET search_path = app",
-            "SET SESSION statement_timeout = 5",
+            "SET search_path TO DEFAULT",
             "SET ROLE admin",
             "SET SESSION AUTHORIZATION admin",
             "RESET search_path",
@@ -270,5 +334,34 @@ mod tests {
         }
         assert!((super::GRAMMAR.refusal)("LISTEN c").contains("PgListener"));
         assert!((super::GRAMMAR.refusal)("SET ROLE admin").contains("PgConnectOptions::options"));
+    }
+
+    #[test]
+    fn session_settings_are_spread_with_their_values_as_written() {
+        for (sql, expected) in [
+            (
+                "SET search_path = app, public",
+                vec![("search_path", "app, public")],
+            ),
+            (
+                "SET SESSION statement_timeout TO '5s'",
+                vec![("statement_timeout", "5s")],
+            ),
+            (
+                "set extra_float_digits = -1",
+                vec![("extra_float_digits", "-1")],
+            ),
+            ("SET TIME ZONE 'UTC'", vec![("timezone", "UTC")]),
+            ("SET app.tenant = 'a b'", vec![("app.tenant", "a b")]),
+        ] {
+            let verdict = classify(sql, &super::GRAMMAR, &|_| false);
+            assert_eq!(verdict.route.reason(), Reason::SessionSetting, "{sql}");
+            let got = (super::GRAMMAR.assignments)(sql);
+            let expected: Vec<(String, String)> = expected
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            assert_eq!(got, expected, "{sql}");
+        }
     }
 }

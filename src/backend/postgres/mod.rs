@@ -185,6 +185,21 @@ impl Backend for Postgres {
         })
     }
 
+    fn apply_session_setting<'c>(
+        conn: &'c mut PgConnection,
+        name: &'c str,
+        value: &'c str,
+    ) -> BoxFuture<'c, Result<(), Error>> {
+        Box::pin(async move {
+            sqlx::query("SELECT set_config($1, $2, false)")
+                .bind(name)
+                .bind(value)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        })
+    }
+
     fn writer_read_only_message(err: &Error) -> Option<String> {
         Some(format!(
             "the primary refused the write as read-only ({err}): the server the primary URL \
