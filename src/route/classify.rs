@@ -4,7 +4,9 @@
 //! statement kinds it does not know, text over the size cap) goes to the writer, which can run
 //! anything. It never executes or rewrites the caller's SQL; it only reads it.
 
-use sqlparser::ast::{Query, SetExpr, Statement};
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{Query, SetExpr, Statement, Visit, Visitor};
 use sqlparser::parser::Parser;
 
 use crate::route::grammar::{Grammar, SettingAccess, SettingUse};
@@ -117,7 +119,11 @@ pub(crate) fn classify(sql: &str, grammar: &Grammar, is_temp: &dyn Fn(&str) -> b
         }
     };
     if verdict.route.is_reader() {
-        if facts.connection_call {
+        if facts.later_call {
+            // A function that writes in a batch's later statement fails after the earlier
+            // ones returned results: too late to run the batch again on the writer.
+            verdict = Verdict::writer(Reason::MixedBatch);
+        } else if facts.connection_call {
             verdict = Verdict::writer(Reason::ConnectionState);
         } else if facts.temp_name {
             verdict = Verdict::writer(Reason::TempObject);
@@ -237,27 +243,34 @@ fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
     }
 }
 
-/// `true` if `query` changes data or takes row locks: a DML body (`WITH … INSERT`, whose AST
-/// is a `Query`), a data-changing CTE (`WITH x AS (UPDATE … RETURNING) SELECT`, PostgreSQL),
-/// `SELECT … INTO` or `FOR UPDATE`. Data-changing statements can only stand in these places,
-/// never inside an expression, so the walk need not enter expressions.
+/// `true` if `query` changes data or takes row locks anywhere in it: a DML body (`WITH …
+/// INSERT`, whose AST is a `Query`), a data-changing CTE (`WITH x AS (UPDATE … RETURNING)
+/// SELECT`, PostgreSQL), `SELECT … INTO`, or `FOR UPDATE`/`FOR SHARE` at any depth (a
+/// subquery in `FROM`, `WHERE … IN (…)`, a CTE), which a standby refuses as a write.
 fn query_writes(query: &Query) -> bool {
-    let cte_writes = query
-        .with
-        .as_ref()
-        .is_some_and(|with| with.cte_tables.iter().any(|cte| query_writes(&cte.query)));
-    cte_writes || !query.locks.is_empty() || set_expr_writes(&query.body)
+    struct Finder;
+    impl Visitor for Finder {
+        type Break = ();
+        fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+            if !query.locks.is_empty() || set_expr_writes(&query.body) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+    }
+    query.visit(&mut Finder).is_break()
 }
 
+/// The body itself writes (its nested queries are visited on their own).
 fn set_expr_writes(body: &SetExpr) -> bool {
     match body {
         SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => true,
-        SetExpr::Query(query) => query_writes(query),
-        SetExpr::SetOperation { left, right, .. } => {
-            set_expr_writes(left) || set_expr_writes(right)
-        }
         SetExpr::Select(select) => select.into.is_some(),
-        SetExpr::Values(_) | SetExpr::Table(_) => false,
+        SetExpr::Query(_)
+        | SetExpr::SetOperation { .. }
+        | SetExpr::Values(_)
+        | SetExpr::Table(_) => false,
     }
 }
 

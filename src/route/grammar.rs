@@ -27,6 +27,10 @@ pub struct Grammar {
     /// `true` if a function with this name (in any letter case) reads state of the connection
     /// it runs on (so the statement must run on the writer, where the caller's writes happened).
     pub connection_function: fn(&str) -> bool,
+    /// `true` if a word followed by `(` (a function, or a keyword such as `IN`) is known to
+    /// only read. Consulted for the statements after the first of a batch, where a function
+    /// that writes would fail after earlier results reached the caller, too late to heal.
+    pub read_function: fn(&str) -> bool,
     /// Every statement that writes or changes connection state starts with, or contains, one
     /// of these lower-case words: text that has none of them and starts as a query only reads.
     pub write_keywords: &'static [&'static str],

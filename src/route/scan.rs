@@ -23,6 +23,9 @@ pub(crate) struct TextFacts {
     pub(crate) more_statements: bool,
     /// `name(` where name is a connection-bound function.
     pub(crate) connection_call: bool,
+    /// `name(`, in a statement after the first of a batch, where name is not known to only
+    /// read (see [`Grammar::read_function`]).
+    pub(crate) later_call: bool,
     /// The TEMP schema, or a TEMP object created through the pool, is named.
     pub(crate) temp_name: bool,
     /// The words CREATE and TEMP/TEMPORARY both occur.
@@ -118,8 +121,9 @@ impl TextFacts {
             facts.temp_keyword |=
                 word.eq_ignore_ascii_case("temp") || word.eq_ignore_ascii_case("temporary");
             facts.temp_name |= is_one_of(word, grammar.temp_schemas) || is_temp(word);
-            facts.connection_call |=
-                words.peek() == Some(&"(") && (grammar.connection_function)(word);
+            let call = words.peek() == Some(&"(");
+            facts.connection_call |= call && (grammar.connection_function)(word);
+            facts.later_call |= call && after_semicolon && !(grammar.read_function)(word);
         }
         facts
     }

@@ -5,6 +5,7 @@
 mod pg;
 
 mod consistency;
+mod differential;
 mod primary;
 mod routing;
 

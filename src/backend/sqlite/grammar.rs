@@ -16,6 +16,8 @@ pub(crate) static GRAMMAR: Grammar = Grammar {
     unparsed_setting,
     assignments: |sql| pragma_assignments(sql, SettingAccess::PerConnection),
     connection_function: is_connection_function,
+    // SQLite's built-in functions never write.
+    read_function: |_| true,
     write_keywords: &WRITE_KEYWORDS,
     temp_schemas: &[
         "temp",
