@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::owner::Owner;
 
@@ -53,8 +54,15 @@ enum Key {
 #[derive(Clone, Copy, Debug)]
 enum Mark {
     At(u64),
-    Unseen,
+    /// Since when.
+    Unseen(Instant),
 }
+
+/// How long an unseen write's mark waits for its task to read before the replica monitor
+/// settles it from the writer's position: a task that never reads again must not keep a mark
+/// forever. Only a connection taken from `begin()`/`acquire()` and held longer than this, then
+/// committed and read after at once, can be read stale.
+pub(crate) const SETTLE_UNSEEN: Duration = Duration::from_secs(60);
 
 pub(crate) struct Freshness {
     mode: ReadConsistency,
@@ -93,14 +101,14 @@ impl Freshness {
         *mark = match *mark {
             Mark::At(old) => Mark::At(old.max(position)),
             // The unseen write may be later than this one: only a read on the writer settles it.
-            Mark::Unseen => Mark::Unseen,
+            unseen @ Mark::Unseen(_) => unseen,
         };
     }
 
     /// `owner` took a writer connection it may commit on where the pool cannot see.
     pub(crate) fn wrote_unseen(&self, owner: Owner) {
         if let Some(key) = self.key(owner) {
-            self.marks().insert(key, Mark::Unseen);
+            self.marks().insert(key, Mark::Unseen(Instant::now()));
         }
     }
 
@@ -137,7 +145,7 @@ impl Freshness {
         let mut need = Need::Nothing;
         for mark in own.into_iter().chain(pool) {
             need = match (need, *mark) {
-                (_, Mark::Unseen) | (Need::Unseen, _) => Need::Unseen,
+                (_, Mark::Unseen(_)) | (Need::Unseen, _) => Need::Unseen,
                 (Need::At(a), Mark::At(b)) => Need::At(a.max(b)),
                 (Need::Nothing, Mark::At(b)) => Need::At(b),
             };
@@ -155,6 +163,25 @@ impl Freshness {
     pub(crate) fn forget_through(&self, position: u64) {
         self.marks()
             .retain(|_, mark| !matches!(mark, Mark::At(at) if *at <= position));
+    }
+
+    /// `true` if an unseen write's mark is `age` old or older (the monitor uses
+    /// [`SETTLE_UNSEEN`]).
+    pub(crate) fn has_stale_unseen(&self, age: Duration) -> bool {
+        self.marks()
+            .values()
+            .any(|mark| matches!(mark, Mark::Unseen(since) if since.elapsed() >= age))
+    }
+
+    /// Settle unseen writes' marks `age` old or older at `position`, the writer's position
+    /// read now.
+    pub(crate) fn settle_stale_unseen(&self, position: u64, age: Duration) {
+        self.latest.fetch_max(position, Ordering::AcqRel);
+        for mark in self.marks().values_mut() {
+            if matches!(mark, Mark::Unseen(since) if since.elapsed() >= age) {
+                *mark = Mark::At(position);
+            }
+        }
     }
 
     /// Marks kept now.
@@ -249,6 +276,21 @@ mod tests {
         f.forget_through(9);
         assert_eq!(f.len(), 0);
         assert_eq!(f.need(a), Need::Nothing);
+    }
+
+    #[test]
+    fn unseen_marks_of_tasks_that_never_read_again_are_settled_then_dropped() {
+        let a = Owner::Thread(std::thread::current().id());
+        let f = Freshness::new(ReadConsistency::Task);
+        f.wrote_unseen(a);
+        assert!(!f.has_stale_unseen(Duration::from_secs(3600)));
+        assert!(f.has_stale_unseen(Duration::ZERO));
+        f.settle_stale_unseen(12, Duration::from_secs(3600));
+        assert_eq!(f.need(a), Need::Unseen, "too young to settle");
+        f.settle_stale_unseen(12, Duration::ZERO);
+        assert_eq!(f.need(a), Need::At(12));
+        f.forget_through(12);
+        assert_eq!(f.len(), 0);
     }
 
     #[test]

@@ -102,6 +102,10 @@ impl<DB: Backend> RwPool<DB> {
 
     /// The pool, with no connection open yet.
     pub(crate) fn new(options: RwPoolOptions<DB>, base: ConnectOptionsOf<DB>) -> Self {
+        if let Err(error) = DB::validate(&options.settings) {
+            // `connect` reports it; a lazy pool can only say so and go on without it.
+            tracing::error!(target: "sqlx_rw", %error, "invalid pool settings");
+        }
         let counters = Arc::new(Counters::default());
         let upkeep = DB::upkeep(&options.settings, &base);
         let settings = WriterSettings {
@@ -337,8 +341,8 @@ impl<DB: Backend> RwPool<DB> {
         }
     }
 
-    /// A token for every write this task made through the pool so far (in `Pool`
-    /// consistency, every write the pool saw), to hand to a later request: its reads, after
+    /// A token for every write this task made through the pool so far, and every other write
+    /// the pool recorded before it, to hand to a later request: its reads, after
     /// [`after`](Self::after), observe those writes. If the task's last write was made on a
     /// connection the pool handed out, this reads the writer's position (one round trip).
     /// For a database whose readers see every commit at once, the token is empty and costs
@@ -388,7 +392,7 @@ impl<DB: Backend> RwPool<DB> {
     /// `owner` took a writer connection: what it commits there the pool cannot see, so its
     /// reads (or everyone's, in `Pool` consistency) settle the writer's position first.
     fn handed_out(&self, owner: crate::owner::Owner) {
-        if DB::readers_lag() {
+        if DB::readers_lag() && self.0.readers.is_some() {
             self.0.freshness.wrote_unseen(owner);
         }
     }

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use super::{Health, Target};
 use crate::backend::Backend;
+use crate::freshness::SETTLE_UNSEEN;
 use crate::pool::Shared;
 
 /// How long one probe may take before its replica counts as down.
@@ -52,6 +53,25 @@ pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, every: Duration, 
         if let Some(position) = everyone {
             shared.freshness.forget_through(position);
         }
+        if shared.freshness.has_stale_unseen(SETTLE_UNSEEN) {
+            settle_unseen(&shared).await;
+        }
+    }
+}
+
+/// Marks of writes the pool could not see, whose task has not read since: settled from the
+/// writer's position so they end (and are dropped once every replica passes it).
+async fn settle_unseen<DB: Backend>(shared: &Shared<DB>) {
+    let Ok(Ok(mut turn)) = tokio::time::timeout(
+        PROBE_TIMEOUT,
+        shared.writer.turn(crate::owner::Owner::current()),
+    )
+    .await
+    else {
+        return;
+    };
+    if let Ok(Some(position)) = DB::write_position(turn.conn()).await {
+        shared.freshness.settle_stale_unseen(position, SETTLE_UNSEEN);
     }
 }
 

@@ -291,7 +291,8 @@ impl<DB: Backend> RwPool<DB> {
     /// for reads that must see it. If the position cannot be read, the task's next read runs
     /// on the writer instead.
     async fn committed(&self, owner: Owner, conn: &mut DB::Connection) {
-        if !DB::readers_lag() {
+        // Without replicas every read runs on the writer: no position to keep.
+        if !DB::readers_lag() || self.0.readers.is_none() {
             return;
         }
         match DB::write_position(conn).await {
