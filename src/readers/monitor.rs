@@ -71,7 +71,9 @@ async fn settle_unseen<DB: Backend>(shared: &Shared<DB>) {
         return;
     };
     if let Ok(Some(position)) = DB::write_position(turn.conn()).await {
-        shared.freshness.settle_stale_unseen(position, SETTLE_UNSEEN);
+        shared
+            .freshness
+            .settle_stale_unseen(position, SETTLE_UNSEEN);
     }
 }
 
