@@ -69,6 +69,10 @@ pub(crate) struct Freshness {
     marks: Mutex<HashMap<Key, Mark>>,
     /// The highest position recorded, for replica lag.
     latest: AtomicU64,
+    /// The highest position whose marks were dropped because every replica in rotation had
+    /// replayed it: a replica out of rotation then may rejoin only once it has replayed it
+    /// too, or a task whose mark was dropped could read stale there.
+    forgotten: AtomicU64,
 }
 
 impl Freshness {
@@ -77,6 +81,7 @@ impl Freshness {
             mode,
             marks: Mutex::default(),
             latest: AtomicU64::new(0),
+            forgotten: AtomicU64::new(0),
         }
     }
 
@@ -161,8 +166,14 @@ impl Freshness {
     /// Every reader has replayed `position`: marks at or below it need nothing any more, and
     /// are dropped so they do not pile up.
     pub(crate) fn forget_through(&self, position: u64) {
+        self.forgotten.fetch_max(position, Ordering::AcqRel);
         self.marks()
             .retain(|_, mark| !matches!(mark, Mark::At(at) if *at <= position));
+    }
+
+    /// The position a replica must have replayed to take reads: see [`Freshness::forgotten`].
+    pub(crate) fn forgotten(&self) -> u64 {
+        self.forgotten.load(Ordering::Acquire)
     }
 
     /// `true` if an unseen write's mark is `age` old or older (the monitor uses

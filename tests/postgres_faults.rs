@@ -36,6 +36,12 @@ async fn cluster_and_pool(
     Some((cluster, pool, table))
 }
 
+/// `scripts/pg-cluster node …`, run without holding up the runtime's other tasks (a blocking
+/// call on a worker would stall a task waiting in that worker's slot).
+fn node(cluster: &pg::Cluster, name: &str, action: &str) {
+    tokio::task::block_in_place(|| pg::node(cluster, name, action));
+}
+
 /// Stops the cluster when the test ends, passed or not.
 struct Teardown(pg::Cluster);
 
@@ -45,6 +51,17 @@ impl Drop for Teardown {
     }
 }
 
+/// What a read load saw: failed reads, stale reads, reads; reads of older rows (outside the
+/// write-then-read steps) and how many of those replicas served.
+#[derive(Debug, Default, Clone, Copy)]
+struct Load {
+    failed: u64,
+    stale: u64,
+    reads: u64,
+    outside: u64,
+    outside_on_replicas: u64,
+}
+
 /// 8 tasks read existing rows (and write-then-read their own) until `stop`: the number of
 /// failed reads, stale reads and reads done.
 fn read_load(
@@ -52,12 +69,13 @@ fn read_load(
     table: &str,
     stop: &Arc<AtomicBool>,
     slowest: &Arc<AtomicU64>,
-) -> Vec<tokio::task::JoinHandle<(u64, u64, u64)>> {
+) -> Vec<tokio::task::JoinHandle<Load>> {
     (0..8u64)
         .map(|task| {
             let (pool, table, stop) = (pool.clone(), table.to_owned(), Arc::clone(stop));
             let slowest = Arc::clone(slowest);
             tokio::spawn(async move {
+                let mut load = Load::default();
                 let (mut failed, mut stale, mut reads) = (0, 0, 0);
                 let mut round = 0i64;
                 while !stop.load(Ordering::Relaxed) {
@@ -89,21 +107,47 @@ fn read_load(
                             Ok(_) => {}
                         }
                     }
+                    if round >= 100 {
+                        let old = id - 100;
+                        let where_: Result<bool, _> = sqlx::query_scalar(AssertSqlSafe(format!(
+                            "SELECT pg_is_in_recovery() FROM {table} WHERE id = $1"
+                        )))
+                        .bind(old)
+                        .fetch_one(&pool)
+                        .await;
+                        load.outside += 1;
+                        match where_ {
+                            Ok(on_replica) => load.outside_on_replicas += u64::from(on_replica),
+                            Err(error) => {
+                                eprintln!("read failed: {error}");
+                                failed += 1;
+                            }
+                        }
+                    }
                     round += 1;
                 }
-                (failed, stale, reads)
+                load.failed = failed;
+                load.stale = stale;
+                load.reads = reads + load.outside;
+                load
             })
         })
         .collect()
 }
 
-async fn totals(tasks: Vec<tokio::task::JoinHandle<(u64, u64, u64)>>) -> (u64, u64, u64) {
-    let mut sum = (0, 0, 0);
+/// The loads' sums, and the share of reads outside the write-then-read steps on replicas.
+async fn totals(tasks: Vec<tokio::task::JoinHandle<Load>>) -> (u64, u64, u64, f64) {
+    let mut sum = Load::default();
     for task in tasks {
-        let (f, s, r) = task.await.unwrap();
-        sum = (sum.0 + f, sum.1 + s, sum.2 + r);
+        let load = task.await.unwrap();
+        sum.failed += load.failed;
+        sum.stale += load.stale;
+        sum.reads += load.reads;
+        sum.outside += load.outside;
+        sum.outside_on_replicas += load.outside_on_replicas;
     }
-    sum
+    let share = sum.outside_on_replicas as f64 / sum.outside.max(1) as f64;
+    (sum.failed, sum.stale, sum.reads, share)
 }
 
 async fn wait_for(what: &str, within: Duration, check: impl Fn() -> bool) -> Duration {
@@ -147,7 +191,12 @@ async fn a_replica_whose_replay_is_paused_leaves_rotation_and_returns_when_resum
     let load = read_load(&pool, &table, &stop, &slowest);
     tokio::time::sleep(Duration::from_secs(2)).await;
     stop.store(true, Ordering::Relaxed);
-    let (failed, stale, reads) = totals(load).await;
+    let (failed, stale, reads, share) = totals(load).await;
+    assert!(
+        share >= 0.9,
+        "replicas served {:.1} % of the reads of older rows",
+        share * 100.0
+    );
     let after = pool.stats().replicas.clone();
     assert_eq!((failed, stale), (0, 0), "of {reads} reads");
     assert_eq!(
@@ -184,10 +233,10 @@ async fn killing_a_replica_under_load_fails_no_read() {
     let slowest = Arc::new(AtomicU64::new(0));
     let load = read_load(&pool, &table, &stop, &slowest);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    pg::node(&cluster, "replica1", "kill");
+    node(&cluster, "replica1", "kill");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let during = pool.stats();
-    pg::node(&cluster, "replica1", "start");
+    node(&cluster, "replica1", "start");
     let took = wait_for(
         "killed replica back in rotation",
         Duration::from_secs(15),
@@ -196,7 +245,12 @@ async fn killing_a_replica_under_load_fails_no_read() {
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::Relaxed);
-    let (failed, stale, reads) = totals(load).await;
+    let (failed, stale, reads, share) = totals(load).await;
+    assert!(
+        share >= 0.9,
+        "replicas served {:.1} % of the reads of older rows",
+        share * 100.0
+    );
     eprintln!(
         "kill -9: {reads} reads, {failed} failed, {stale} stale, {} retried on the primary, back after {took:?}",
         pool.stats().read_retries
@@ -239,12 +293,17 @@ async fn a_replica_that_stops_answering_is_given_up_within_the_read_timeout() {
         })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
-    pg::node(&cluster, "replica2", "pause");
+    node(&cluster, "replica2", "pause");
     tokio::time::sleep(Duration::from_secs(2)).await;
     let during = pool.stats();
-    pg::node(&cluster, "replica2", "resume");
+    node(&cluster, "replica2", "resume");
     stop.store(true, Ordering::Relaxed);
-    let (failed, stale, reads) = totals(load).await;
+    let (failed, stale, reads, share) = totals(load).await;
+    assert!(
+        share >= 0.9,
+        "replicas served {:.1} % of the reads of older rows",
+        share * 100.0
+    );
     probe.await.unwrap();
     let slowest = Duration::from_millis(slowest.load(Ordering::Relaxed));
     eprintln!(
@@ -273,7 +332,7 @@ async fn a_stopped_primary_fails_writes_clearly_while_reads_go_on_and_writes_res
         .execute(&pool)
         .await
         .unwrap();
-    pg::node(&cluster, "primary", "stop");
+    node(&cluster, "primary", "stop");
     let error = sqlx::query(AssertSqlSafe(insert.clone()))
         .bind(2i64)
         .execute(&pool)
@@ -317,7 +376,7 @@ async fn a_stopped_primary_fails_writes_clearly_while_reads_go_on_and_writes_res
             .unwrap();
         assert_eq!(n, 1, "reads go on from the replicas");
     }
-    pg::node(&cluster, "primary", "start");
+    node(&cluster, "primary", "start");
     let mut resumed = None;
     for attempt in 0..20 {
         match sqlx::query(AssertSqlSafe(insert.clone()))

@@ -47,6 +47,8 @@ pub(crate) struct Readers<DB: Backend> {
     /// How long a reader may take to answer (to connect, then each result) before it counts
     /// as stalled; `None` for readers that cannot stall (SQLite's are in-process).
     pub(crate) read_timeout: Option<Duration>,
+    /// Where the next choice starts, so equally busy targets take turns.
+    turn: AtomicUsize,
 }
 
 /// Why a read was not given a reader connection: it runs on the writer.
@@ -80,6 +82,7 @@ impl<DB: Backend> Readers<DB> {
             gate: Gate::default(),
             freshness_wait,
             read_timeout,
+            turn: AtomicUsize::new(0),
         }
     }
 
@@ -152,7 +155,20 @@ impl<DB: Backend> Readers<DB> {
                 return Ok((conn, index));
             }
             let need = need.unwrap_or(0);
-            match DB::replayed_position(&mut conn).await {
+            let asked = match self.read_timeout {
+                Some(bound) => tokio::time::timeout(bound, DB::replayed_position(&mut conn))
+                    .await
+                    .ok(),
+                None => Some(DB::replayed_position(&mut conn).await),
+            };
+            let Some(asked) = asked else {
+                // No answer in time: the connection is mid-query, and the replica stalled.
+                conn.close_on_drop();
+                self.stalled(index);
+                tried_down[index] = true;
+                continue;
+            };
+            match asked {
                 Ok(Some(position)) => target.saw_replayed(position),
                 Ok(None) => {}
                 Err(error) => {
@@ -189,10 +205,12 @@ impl<DB: Backend> Readers<DB> {
     /// The target for a read that needs `need`: the least busy healthy target that has
     /// replayed it (`true`), else the least busy healthy one to look at again (`false`).
     fn choose(&self, need: Option<u64>, skip: &[bool]) -> Option<(usize, bool)> {
-        let live = self
-            .targets
-            .iter()
-            .enumerate()
+        // Ties go round: the walk starts one target further each time.
+        let count = self.targets.len();
+        let start = self.turn.fetch_add(1, Ordering::Relaxed) % count.max(1);
+        let live = (0..count)
+            .map(|k| (start + k) % count)
+            .map(|i| (i, &self.targets[i]))
             .filter(|(i, t)| !skip[*i] && t.health() == Health::Up);
         let mut best: Option<(usize, bool, usize)> = None;
         for (index, target) in live {

@@ -39,10 +39,11 @@ pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, every: Duration, 
             return;
         };
         let latest = shared.freshness.latest();
+        let floor = shared.freshness.forgotten();
         let probes = readers
             .targets
             .iter()
-            .map(|target| probe::<DB>(target, latest, max_lag));
+            .map(|target| probe::<DB>(target, latest, floor, max_lag));
         futures_util::future::join_all(probes).await;
         let everyone = readers
             .targets
@@ -77,7 +78,10 @@ async fn settle_unseen<DB: Backend>(shared: &Shared<DB>) {
     }
 }
 
-async fn probe<DB: Backend>(target: &Target<DB>, latest: u64, max_lag: u64) {
+/// Ask `target` how it is. It takes reads only if it is a replica, within `max_lag` of the
+/// `latest` write the pool saw, and has replayed at least `floor` (positions whose
+/// read-your-writes marks were dropped while it was out of rotation).
+async fn probe<DB: Backend>(target: &Target<DB>, latest: u64, floor: u64, max_lag: u64) {
     let state = tokio::time::timeout(PROBE_TIMEOUT, async {
         let mut conn = match target.acquire().await {
             None => return None,
@@ -96,7 +100,9 @@ async fn probe<DB: Backend>(target: &Target<DB>, latest: u64, max_lag: u64) {
             }
             if !state.in_recovery {
                 Health::Promoted
-            } else if latest.saturating_sub(target.replayed()) > max_lag {
+            } else if latest.saturating_sub(target.replayed()) > max_lag
+                || target.replayed() < floor
+            {
                 Health::Lagging
             } else {
                 Health::Up

@@ -5,7 +5,9 @@
 //! same bodies run on SQLite, PostgreSQL and MySQL.
 
 /// Expands the suite for one backend. `$fixture` is an expression evaluating to a future of
-/// `(guard, pool)`: a fresh, empty database and an `RwPool` on it (the guard keeps it alive).
+/// `Option<(guard, pool)>`: a fresh, empty database and an `RwPool` on it (the guard keeps it
+/// alive), or `None` when the backend's server is not installed here (the fixture has said so
+/// loudly; the test then passes without running).
 #[macro_export]
 macro_rules! behaviour_suite {
     ($fixture:expr) => {
@@ -32,7 +34,9 @@ macro_rules! behaviour_suite {
         /// Reads run on readers and writes on the writer, statement for statement.
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn reads_run_on_readers_and_writes_on_the_writer() {
-            let (_guard, pool) = $fixture.await;
+            let Some((_guard, pool)) = $fixture.await else {
+                return;
+            };
             counter_schema(&pool).await;
             let before = pool.stats();
             for _ in 0..20 {
@@ -65,7 +69,9 @@ macro_rules! behaviour_suite {
         async fn raw_transactions_from_many_tasks_pin_and_lose_nothing() {
             const TASKS: i64 = 8;
             const ROUNDS: i64 = 25;
-            let (_guard, pool) = $fixture.await;
+            let Some((_guard, pool)) = $fixture.await else {
+                return;
+            };
             counter_schema(&pool).await;
             let mut tasks = Vec::new();
             for _ in 0..TASKS {
@@ -73,6 +79,12 @@ macro_rules! behaviour_suite {
                 tasks.push(tokio::spawn(async move {
                     for _ in 0..ROUNDS {
                         sqlx::query("BEGIN").execute(&pool).await?;
+                        // The first write takes the row (a server's row lock; SQLite's one
+                        // writer), so the read-modify-write after it is safe on every engine
+                        // if, and only if, all of it runs on this transaction's connection.
+                        sqlx::query("UPDATE counter SET n = n + 1 WHERE id = 1")
+                            .execute(&pool)
+                            .await?;
                         let n: i64 = sqlx::query_scalar("SELECT n FROM counter WHERE id = 1")
                             .fetch_one(&pool)
                             .await?;
@@ -94,8 +106,8 @@ macro_rules! behaviour_suite {
                 .fetch_one(&pool)
                 .await
                 .unwrap();
-            assert_eq!(n, TASKS * ROUNDS, "no update lost");
-            assert!(pool.stats().pinned_statements >= (TASKS * ROUNDS * 3) as u64);
+            assert_eq!(n, 2 * TASKS * ROUNDS, "no update lost");
+            assert!(pool.stats().pinned_statements >= (TASKS * ROUNDS * 4) as u64);
         }
 
         /// Raw transactions cut off by timeouts at random points: nothing is left open, later
@@ -103,7 +115,9 @@ macro_rules! behaviour_suite {
         /// attempted.
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn cancelled_transactions_leave_nothing_open() {
-            let (_guard, pool) = $fixture.await;
+            let Some((_guard, pool)) = $fixture.await else {
+                return;
+            };
             counter_schema(&pool).await;
             let (acknowledged, attempted) =
                 (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));

@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod child;
+pub mod pg;
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx_rw::{SqliteRwPool, SqliteRwPoolOptions};

@@ -27,7 +27,7 @@ async fn write_then_read(
     pool: &PgRwPool,
     table: &str,
     how: WriteWith,
-) -> u64 {
+) -> (u64, f64) {
     sqlx::query(AssertSqlSafe(format!(
         "CREATE TABLE {table} (id bigint PRIMARY KEY, v bigint)"
     )))
@@ -36,9 +36,13 @@ async fn write_then_read(
     .unwrap();
     wait_replicated(cluster, table).await;
     let stale = Arc::new(AtomicU64::new(0));
+    // Reads outside the write-then-read step, and how many ran on a replica (the query says
+    // where it ran: a standby is in recovery).
+    let outside = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
     let mut tasks = Vec::new();
     for task in 0..TASKS {
         let (pool, stale, table) = (pool.clone(), Arc::clone(&stale), table.to_owned());
+        let outside = Arc::clone(&outside);
         tasks.push(tokio::spawn(async move {
             let insert = format!("INSERT INTO {table} VALUES ($1, $2)");
             let read = format!("SELECT v FROM {table} WHERE id = $1");
@@ -86,11 +90,17 @@ async fn write_then_read(
                 for back in [1, 2, 3] {
                     if round >= 50 * back {
                         let old = id - 50 * back as i64;
-                        let _: Option<i64> = sqlx::query_scalar(AssertSqlSafe(read.clone()))
-                            .bind(old)
-                            .fetch_optional(&pool)
-                            .await
-                            .unwrap();
+                        let on_replica: bool = sqlx::query_scalar(AssertSqlSafe(format!(
+                            "SELECT pg_is_in_recovery() FROM {table} WHERE id = $1"
+                        )))
+                        .bind(old)
+                        .fetch_one(&pool)
+                        .await
+                        .unwrap();
+                        outside.0.fetch_add(1, Ordering::Relaxed);
+                        outside
+                            .1
+                            .fetch_add(u64::from(on_replica), Ordering::Relaxed);
                     }
                 }
             }
@@ -104,15 +114,16 @@ async fn write_then_read(
         .await
         .unwrap();
     assert_eq!(rows as u64, TASKS * ROUNDS);
-    stale.load(Ordering::Relaxed)
+    let share =
+        outside.1.load(Ordering::Relaxed) as f64 / outside.0.load(Ordering::Relaxed).max(1) as f64;
+    (stale.load(Ordering::Relaxed), share)
 }
 
 async fn run(consistency: ReadConsistency, how: WriteWith) -> Option<(u64, f64)> {
     let (cluster, pool) = pool(consistency).await?;
     let table = pg::unique("ryw");
-    let stale = write_then_read(&cluster, &pool, &table, how).await;
-    let share = replica_share(&pool);
-    eprintln!("{consistency:?} {how:?}: {stale} stale of {} reads, {:.1} % of reads on replicas, stats {:?}", TASKS * ROUNDS, share * 100.0, pool.stats().replicas);
+    let (stale, share) = write_then_read(&cluster, &pool, &table, how).await;
+    eprintln!("{consistency:?} {how:?}: {stale} stale of {} reads, {:.1} % of the reads outside the write-then-read steps on replicas, stats {:?}", TASKS * ROUNDS, share * 100.0, pool.stats().replicas);
     pool.close().await;
     Some((stale, share))
 }
@@ -132,22 +143,37 @@ async fn task_consistency_never_reads_stale_after_an_autocommit_write() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn task_consistency_never_reads_stale_after_a_transaction_or_an_acquired_connection() {
-    let Some((stale, _)) = run(ReadConsistency::Task, WriteWith::Transaction).await else {
+    let Some((stale, share)) = run(ReadConsistency::Task, WriteWith::Transaction).await else {
         return;
     };
     assert_eq!(stale, 0, "begin()…commit()");
-    let Some((stale, _)) = run(ReadConsistency::Task, WriteWith::Acquired).await else {
+    assert!(
+        share >= 0.9,
+        "replicas served {:.1} % of reads",
+        share * 100.0
+    );
+    let Some((stale, share)) = run(ReadConsistency::Task, WriteWith::Acquired).await else {
         return;
     };
     assert_eq!(stale, 0, "acquire()");
+    assert!(
+        share >= 0.9,
+        "replicas served {:.1} % of reads",
+        share * 100.0
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pool_consistency_never_reads_stale() {
-    let Some((stale, _)) = run(ReadConsistency::Pool, WriteWith::Autocommit).await else {
+    let Some((stale, share)) = run(ReadConsistency::Pool, WriteWith::Autocommit).await else {
         return;
     };
     assert_eq!(stale, 0);
+    assert!(
+        share >= 0.9,
+        "replicas served {:.1} % of reads",
+        share * 100.0
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
