@@ -22,7 +22,9 @@ impl<DB: Backend> RwPool<DB> {
         if self.0.writer.pin_of(owner).is_some() {
             return None;
         }
-        self.0.writer.try_hand_out(owner)
+        let conn = self.0.writer.try_hand_out(owner)?;
+        self.handed_out(owner);
+        Some(conn)
     }
 
     /// [`begin`](Self::begin) if the writer is free right now, else `Ok(None)`, as

@@ -39,9 +39,9 @@ pub(crate) enum Need {
     Nothing,
     /// The writer's changes up to this position.
     At(u64),
-    /// A write the pool could not see commit: the read runs on the writer, which records the
-    /// position.
-    Unseen,
+    /// A write the pool could not see commit (marked at this instant): the read runs on the
+    /// writer, which records the position.
+    Unseen(Instant),
 }
 
 /// Who a recorded position belongs to.
@@ -54,8 +54,22 @@ enum Key {
 #[derive(Clone, Copy, Debug)]
 enum Mark {
     At(u64),
-    /// Since when.
-    Unseen(Instant),
+    /// A write the pool could not see, marked at `since`; `carried`: the highest position
+    /// recorded for the key besides it, kept for when it is settled.
+    Unseen {
+        since: Instant,
+        carried: u64,
+    },
+}
+
+impl Mark {
+    /// The highest position the mark holds.
+    fn position(self) -> u64 {
+        match self {
+            Mark::At(at) => at,
+            Mark::Unseen { carried, .. } => carried,
+        }
+    }
 }
 
 /// How long an unseen write's mark waits for its task to read before the replica monitor
@@ -105,23 +119,44 @@ impl Freshness {
         let mark = marks.entry(key).or_insert(Mark::At(0));
         *mark = match *mark {
             Mark::At(old) => Mark::At(old.max(position)),
-            // The unseen write may be later than this one: only a read on the writer settles it.
-            unseen @ Mark::Unseen(_) => unseen,
+            // The unseen write may be later than this one: only a read on the writer settles
+            // it, and this position is kept for then.
+            Mark::Unseen { since, carried } => Mark::Unseen {
+                since,
+                carried: carried.max(position),
+            },
         };
     }
 
     /// `owner` took a writer connection it may commit on where the pool cannot see.
     pub(crate) fn wrote_unseen(&self, owner: Owner) {
         if let Some(key) = self.key(owner) {
-            self.marks().insert(key, Mark::Unseen(Instant::now()));
+            let mut marks = self.marks();
+            let carried = marks.get(&key).map_or(0, |mark| mark.position());
+            marks.insert(
+                key,
+                Mark::Unseen {
+                    since: Instant::now(),
+                    carried,
+                },
+            );
         }
     }
 
-    /// A read on the writer found it at `position`: every write `owner` made before is there.
-    pub(crate) fn settled(&self, owner: Owner, position: u64) {
+    /// A read on the writer found it at `position`, for the unseen write marked at `seen`:
+    /// every write `owner` made before is there. A mark made since (another hand-out) is
+    /// left for a later read to settle.
+    pub(crate) fn settled(&self, owner: Owner, position: u64, seen: Instant) {
         self.latest.fetch_max(position, Ordering::AcqRel);
-        if let Some(key) = self.key(owner) {
-            self.marks().insert(key, Mark::At(position));
+        let mut marks = self.marks();
+        for key in [Key::Task(owner), Key::Pool] {
+            if let Some(mark) = marks.get_mut(&key) {
+                if let Mark::Unseen { since, carried } = *mark {
+                    if since == seen {
+                        *mark = Mark::At(position.max(carried));
+                    }
+                }
+            }
         }
     }
 
@@ -130,9 +165,13 @@ impl Freshness {
     pub(crate) fn observe(&self, owner: Owner, position: u64) {
         let mut marks = self.marks();
         let mark = marks.entry(Key::Task(owner)).or_insert(Mark::At(0));
-        if let Mark::At(old) = *mark {
-            *mark = Mark::At(old.max(position));
-        }
+        *mark = match *mark {
+            Mark::At(old) => Mark::At(old.max(position)),
+            Mark::Unseen { since, carried } => Mark::Unseen {
+                since,
+                carried: carried.max(position),
+            },
+        };
     }
 
     /// What a read by `owner` must see: its own marks (its writes, tokens it observes) and, in
@@ -150,7 +189,9 @@ impl Freshness {
         let mut need = Need::Nothing;
         for mark in own.into_iter().chain(pool) {
             need = match (need, *mark) {
-                (_, Mark::Unseen(_)) | (Need::Unseen, _) => Need::Unseen,
+                (Need::Unseen(a), Mark::Unseen { since: b, .. }) => Need::Unseen(a.max(b)),
+                (_, Mark::Unseen { since, .. }) => Need::Unseen(since),
+                (Need::Unseen(a), _) => Need::Unseen(a),
                 (Need::At(a), Mark::At(b)) => Need::At(a.max(b)),
                 (Need::Nothing, Mark::At(b)) => Need::At(b),
             };
@@ -181,7 +222,7 @@ impl Freshness {
     pub(crate) fn has_stale_unseen(&self, age: Duration) -> bool {
         self.marks()
             .values()
-            .any(|mark| matches!(mark, Mark::Unseen(since) if since.elapsed() >= age))
+            .any(|mark| matches!(mark, Mark::Unseen { since, .. } if since.elapsed() >= age))
     }
 
     /// Settle unseen writes' marks `age` old or older at `position`, the writer's position
@@ -189,8 +230,10 @@ impl Freshness {
     pub(crate) fn settle_stale_unseen(&self, position: u64, age: Duration) {
         self.latest.fetch_max(position, Ordering::AcqRel);
         for mark in self.marks().values_mut() {
-            if matches!(mark, Mark::Unseen(since) if since.elapsed() >= age) {
-                *mark = Mark::At(position);
+            if let Mark::Unseen { since, carried } = *mark {
+                if since.elapsed() >= age {
+                    *mark = Mark::At(position.max(carried));
+                }
             }
         }
     }
@@ -279,12 +322,36 @@ mod tests {
         f.wrote(a, 5);
         f.wrote_unseen(a);
         f.wrote(a, 7);
-        assert_eq!(f.need(a), Need::Unseen);
-        f.settled(a, 9);
+        let Need::Unseen(seen) = f.need(a) else {
+            panic!("unseen")
+        };
+        f.settled(a, 9, seen);
         assert_eq!(f.need(a), Need::At(9));
-        f.forget_through(8);
+        // A position read before a later write is never below that write.
+        f.wrote_unseen(a);
+        f.wrote(a, 20);
+        let Need::Unseen(seen) = f.need(a) else {
+            panic!("unseen")
+        };
+        f.settled(a, 15, seen);
+        assert_eq!(f.need(a), Need::At(20));
+        // A settle for an older mark leaves a newer one alone.
+        f.wrote_unseen(a);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let Need::Unseen(older) = f.need(a) else {
+            panic!("unseen")
+        };
+        f.wrote_unseen(a);
+        f.settled(a, 30, older);
+        assert!(matches!(f.need(a), Need::Unseen(_)), "the newer mark stays");
+        let Need::Unseen(seen) = f.need(a) else {
+            panic!("unseen")
+        };
+        f.settled(a, 9, seen);
+        assert_eq!(f.need(a), Need::At(20));
+        f.forget_through(19);
         assert_eq!(f.len(), 1);
-        f.forget_through(9);
+        f.forget_through(20);
         assert_eq!(f.len(), 0);
         assert_eq!(f.need(a), Need::Nothing);
     }
@@ -297,7 +364,7 @@ mod tests {
         assert!(!f.has_stale_unseen(Duration::from_secs(3600)));
         assert!(f.has_stale_unseen(Duration::ZERO));
         f.settle_stale_unseen(12, Duration::from_secs(3600));
-        assert_eq!(f.need(a), Need::Unseen, "too young to settle");
+        assert!(matches!(f.need(a), Need::Unseen(_)), "too young to settle");
         f.settle_stale_unseen(12, Duration::ZERO);
         assert_eq!(f.need(a), Need::At(12));
         f.forget_through(12);

@@ -367,11 +367,11 @@ impl<DB: Backend> RwPool<DB> {
         let position = match self.0.freshness.need(owner) {
             crate::freshness::Need::At(position) => position.max(self.0.freshness.latest()),
             crate::freshness::Need::Nothing => self.0.freshness.latest(),
-            crate::freshness::Need::Unseen => {
+            crate::freshness::Need::Unseen(seen) => {
                 let mut turn = self.0.writer.turn(owner).await?;
                 let position = DB::write_position(turn.conn()).await?.unwrap_or(0);
-                self.0.freshness.settled(owner, position);
-                position
+                self.0.freshness.settled(owner, position, seen);
+                position.max(self.0.freshness.latest())
             }
         };
         Ok(crate::WriteToken(position))
@@ -391,7 +391,7 @@ impl<DB: Backend> RwPool<DB> {
 
     /// `owner` took a writer connection: what it commits there the pool cannot see, so its
     /// reads (or everyone's, in `Pool` consistency) settle the writer's position first.
-    fn handed_out(&self, owner: crate::owner::Owner) {
+    pub(crate) fn handed_out(&self, owner: crate::owner::Owner) {
         if DB::readers_lag() && self.0.readers.is_some() {
             self.0.freshness.wrote_unseen(owner);
         }
@@ -422,7 +422,7 @@ impl<DB: Backend> RwPool<DB> {
         let need = match need {
             crate::freshness::Need::Nothing => None,
             crate::freshness::Need::At(position) => Some(position),
-            crate::freshness::Need::Unseen => return self.acquire().await,
+            crate::freshness::Need::Unseen(_) => return self.acquire().await,
         };
         match &self.0.readers {
             Some(readers) => match readers.acquire(need).await {

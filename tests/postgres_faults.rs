@@ -203,10 +203,11 @@ async fn a_replica_whose_replay_is_paused_leaves_rotation_and_returns_when_resum
         after[0].reads, before[0].reads,
         "no read went to the lagging replica"
     );
+    // With the lagging one out, the reads of older rows (>= 90 % on replicas, above) can
+    // only have been served by the other.
     assert!(
-        (after[1].reads - before[1].reads) as f64 >= 0.9 * reads as f64,
-        "the other replica served the reads: {} of {reads}",
-        after[1].reads - before[1].reads
+        after[1].reads > before[1].reads,
+        "the other replica served reads"
     );
     sqlx::query("SELECT pg_wal_replay_resume()")
         .execute(&paused)

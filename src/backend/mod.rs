@@ -233,4 +233,30 @@ pub trait Backend: Database + Sized {
         let _ = (conn, name, value);
         Box::pin(async { Ok(()) })
     }
+
+    /// `true` (the default) if the database takes one writer at a time (SQLite): the write
+    /// side is one connection, and a task that waits for the writer it holds itself is told
+    /// so. `false` for a server that takes concurrent writers: however many primary
+    /// connections, a task holding one is served another, as by a plain pool.
+    fn one_writer() -> bool {
+        true
+    }
+
+    /// `true` if `err` says the connection it came from is broken (closed by the server, cut,
+    /// out of sync): the pool closes it rather than use it again. The default: never.
+    fn connection_broken(err: &Error) -> bool {
+        let _ = err;
+        false
+    }
+
+    /// The value the per-connection setting `name` has on `conn` now, as the database
+    /// reports it, if the backend can ask: spread instead of the text as written (which may
+    /// be relative, such as `LOCAL`, or quoted). `None` (the default): the text as written.
+    fn session_setting_value<'c>(
+        conn: &'c mut Self::Connection,
+        name: &'c str,
+    ) -> BoxFuture<'c, Result<Option<String>, Error>> {
+        let _ = (conn, name);
+        Box::pin(async { Ok(None) })
+    }
 }

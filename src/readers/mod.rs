@@ -129,7 +129,10 @@ impl<DB: Backend> Readers<DB> {
                 }
                 Some(Ok(conn)) => conn,
                 Some(Err(Error::PoolTimedOut)) if self.read_timeout.is_some() => {
-                    self.stalled(index);
+                    // All its connections busy with reads is not a stall: try another.
+                    if !target.is_saturated() {
+                        self.stalled(index);
+                    }
                     tried_down[index] = true;
                     continue;
                 }

@@ -45,10 +45,12 @@ pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, every: Duration, 
             .iter()
             .map(|target| probe::<DB>(target, latest, floor, max_lag));
         futures_util::future::join_all(probes).await;
+        // Lagging replicas answer, so their positions are current: they hold marks back too.
+        // Down ones do not, and must catch up to the floor to rejoin.
         let everyone = readers
             .targets
             .iter()
-            .filter(|t| t.health() == Health::Up)
+            .filter(|t| matches!(t.health(), Health::Up | Health::Lagging))
             .map(Target::replayed)
             .min();
         if let Some(position) = everyone {
@@ -71,10 +73,13 @@ async fn settle_unseen<DB: Backend>(shared: &Shared<DB>) {
     else {
         return;
     };
-    if let Ok(Some(position)) = DB::write_position(turn.conn()).await {
-        shared
+    match tokio::time::timeout(PROBE_TIMEOUT, DB::write_position(turn.conn())).await {
+        Ok(Ok(Some(position))) => shared
             .freshness
-            .settle_stale_unseen(position, SETTLE_UNSEEN);
+            .settle_stale_unseen(position, SETTLE_UNSEEN),
+        Ok(_) => {}
+        // Mid-query: not a connection to park for the next caller.
+        Err(_) => turn.discard(),
     }
 }
 
@@ -96,7 +101,7 @@ async fn probe<DB: Backend>(target: &Target<DB>, latest: u64, floor: u64, max_la
         Ok(None) => return,
         Ok(Some(Ok(state))) => {
             if let Some(position) = state.replayed {
-                target.saw_replayed(position);
+                target.set_replayed(position);
             }
             if !state.in_recovery {
                 Health::Promoted

@@ -116,8 +116,23 @@ impl<DB: Backend> Target<DB> {
         self.replayed.load(Ordering::Acquire)
     }
 
+    /// A read saw the target at `position` (it only moves forward between probes).
     pub(crate) fn saw_replayed(&self, position: u64) {
         self.replayed.fetch_max(position, Ordering::AcqRel);
+    }
+
+    /// The monitor asked: `position` as the target says now. Stored as it is, lower or not:
+    /// a standby restarted after a crash may have replayed less than it had before.
+    pub(crate) fn set_replayed(&self, position: u64) {
+        self.replayed.store(position, Ordering::Release);
+    }
+
+    /// Every connection of the current pool is lent out: a wait for one is a wait for a
+    /// read to end, not a sign the server stalled.
+    pub(crate) fn is_saturated(&self) -> bool {
+        self.pool().is_some_and(|pool| {
+            pool.size() >= pool.options().get_max_connections() && pool.num_idle() == 0
+        })
     }
 
     /// Reader connections this target has lent out now.

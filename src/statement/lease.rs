@@ -55,7 +55,7 @@ impl<DB: Backend> Lease<DB> {
     /// Returns `true` if it did.
     pub(crate) fn check_broken(&mut self, error: &sqlx::Error) -> bool {
         if let Lease::Writer(turn) = self {
-            if DB::classify_error(error) == crate::backend::ErrorClass::RetryElsewhere {
+            if DB::connection_broken(error) {
                 turn.discard();
                 return true;
             }
@@ -137,14 +137,16 @@ impl<DB: Backend> RwPool<DB> {
             if is_fallback(verdict.route.reason()) {
                 bump(&self.0.counters.parse_fallbacks);
             }
-            let mut unseen = false;
+            let mut unseen = None;
             if let (Target::Reader, Some(readers)) = (verdict.route.target(), &self.0.readers) {
                 let need = match self.0.freshness.need(owner) {
                     Need::Nothing => Some(None),
                     Need::At(position) => Some(Some(position)),
-                    Need::Unseen => None,
+                    Need::Unseen(since) => {
+                        unseen = Some(since);
+                        None
+                    }
                 };
-                unseen = need.is_none();
                 if let Some(need) = need {
                     match readers.acquire(need).await {
                         Ok((conn, target)) => {
@@ -171,11 +173,11 @@ impl<DB: Backend> RwPool<DB> {
                 }
             }
             let mut turn = writer.turn(owner).await?;
-            if unseen && run {
+            if let (Some(seen), true) = (unseen, run) {
                 // The task committed where the pool could not see: every write of its is on
                 // the writer by now, so the writer's position settles what its reads need.
                 if let Some(position) = DB::write_position(turn.conn()).await? {
-                    self.0.freshness.settled(owner, position);
+                    self.0.freshness.settled(owner, position, seen);
                 }
             }
             // In-memory, paused readers, a reader that cannot open: reads run on the writer,
@@ -221,11 +223,10 @@ impl<DB: Backend> RwPool<DB> {
         ok: bool,
         journal: Option<JournalChange<DB>>,
     ) {
-        let conn = lease.conn();
         // Any settings statement may carry an upkeep setting (a batch is filed under one kind),
         // and one that failed may have run it before failing: the upkeep reads back what holds.
         if let (true, Some(upkeep)) = (verdict.setting != Setting::None, &self.0.upkeep) {
-            if let Err(error) = upkeep.setting_changed(conn).await {
+            if let Err(error) = upkeep.setting_changed(lease.conn()).await {
                 tracing::warn!(
                     target: "sqlx_rw",
                     %error,
@@ -239,7 +240,21 @@ impl<DB: Backend> RwPool<DB> {
         }
         match verdict.setting {
             Setting::Session if ok => {
-                let settings = (DB::grammar().assignments)(sql);
+                let mut settings = (DB::grammar().assignments)(sql);
+                // Spread what the connection now has, not the text: a value may be relative
+                // (`LOCAL`, `DEFAULT`) or quoted.
+                for (name, value) in &mut settings {
+                    match DB::session_setting_value(lease.conn(), name).await {
+                        Ok(Some(actual)) => *value = actual,
+                        Ok(None) => {}
+                        Err(error) => tracing::warn!(
+                            target: "sqlx_rw",
+                            %error,
+                            setting = %name,
+                            "could not read a setting back; spreading it as written"
+                        ),
+                    }
+                }
                 let turn = match lease {
                     Lease::Writer(turn) => Some(turn),
                     _ => None,
@@ -261,7 +276,7 @@ impl<DB: Backend> RwPool<DB> {
                 }
             }
             Setting::Journal => {
-                let allowed = match DB::readers_can_run(conn).await {
+                let allowed = match DB::readers_can_run(lease.conn()).await {
                     Ok(allowed) => Some(allowed),
                     Err(error) => {
                         tracing::warn!(

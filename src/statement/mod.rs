@@ -190,7 +190,12 @@ impl<DB: Backend> Run<DB> {
         }
         match DB::classify_error(error) {
             ErrorClass::ReadOnlyRefusal => {
-                self.pool.heal(self.sql.as_ref().expect(INVARIANT).as_str())
+                self.pool.heal(self.sql.as_ref().expect(INVARIANT).as_str());
+                // It writes: settled as a write (read-your-writes records its position).
+                self.verdict = Verdict {
+                    route: crate::route::Route::writer(crate::route::Reason::Healed),
+                    ..self.verdict
+                };
             }
             // The reader failed before anything reached the caller (its connection broke,
             // recovery cancelled the read): the writer runs it, as fresh as can be.

@@ -159,7 +159,7 @@ impl<DB: Backend> Writer<DB> {
             connections,
         } = settings;
         let connections = connections.max(1);
-        let single = connections == 1;
+        let single = DB::one_writer();
         let user_connect = hooks.after_connect.clone();
         let user_release = hooks.after_release.clone();
         let guard = DB::writer_guard(&options);
@@ -251,6 +251,7 @@ impl<DB: Backend> Writer<DB> {
                         settings: 0,
                     })
                     .collect(),
+                |parked| parked.conn.is_some(),
             ),
             queued: AtomicU64::new(0),
             pins: SyncMutex::default(),
@@ -369,6 +370,9 @@ impl<DB: Backend> Writer<DB> {
                     if let Some(held) = self.idle_self_hold(owner) {
                         return Ok(Err(held));
                     }
+                    if Instant::now() >= deadline && !self.single {
+                        return Err(self.unreachable());
+                    }
                     if Instant::now() >= deadline {
                         return Err(pool_error(
                             RwErrorKind::WriterTimedOut,
@@ -396,15 +400,7 @@ impl<DB: Backend> Writer<DB> {
         // Opened from the current options, or back from a transaction: unknown until caught up.
         slot.settings = 0;
         let conn = self.pool.acquire().await.map_err(|error| match error {
-            Error::PoolTimedOut if !self.single => pool_error(
-                RwErrorKind::WriterUnreachable,
-                format!(
-                    "no writer connection within {:?}: the primary is down or unreachable, or \
-                     all {} of its connections are held by transactions; reads go on on the \
-                     replicas",
-                    self.acquire_timeout, self.connections
-                ),
-            ),
+            Error::PoolTimedOut if !self.single => self.unreachable(),
             other => other,
         })?;
         slot.conn = Some(conn);
@@ -412,6 +408,18 @@ impl<DB: Backend> Writer<DB> {
             guard.opened();
         }
         Ok(())
+    }
+
+    /// The error for a caller that got no connection of several in time.
+    fn unreachable(&self) -> Error {
+        pool_error(
+            RwErrorKind::WriterUnreachable,
+            format!(
+                "no writer connection within {:?}: the primary is down or unreachable, or all \
+                 {} of its connections are held by transactions; reads go on on the replicas",
+                self.acquire_timeout, self.connections
+            ),
+        )
     }
 
     /// Give the parked connection every per-connection setting sent through the pool that it
@@ -426,7 +434,14 @@ impl<DB: Backend> Writer<DB> {
         };
         let conn = slot.conn.as_mut().expect(INVARIANT);
         for (name, value) in &settings {
-            DB::apply_session_setting(conn, name, value).await?;
+            if let Err(error) = DB::apply_session_setting(conn, name, value).await {
+                // Closed rather than kept behind: the next turn opens one from the options,
+                // which carry every setting.
+                if let Some(mut conn) = slot.conn.take() {
+                    conn.close_on_drop();
+                }
+                return Err(error);
+            }
         }
         slot.settings = generation;
         Ok(())
@@ -567,12 +582,12 @@ impl<DB: Backend> Writer<DB> {
         let mut guard = self.queue.try_acquire()?;
         let conn = match guard.take() {
             // A parked connection behind on settings waits for a caller that can catch it up.
-            Some(conn) if guard.settings == lock(&self.session).generation => conn,
+            Some(conn) if self.single || guard.settings == lock(&self.session).generation => conn,
             Some(conn) => {
                 **guard = Some(conn);
                 return None;
             }
-            None if lock(&self.session).generation > 0 => return None,
+            None if !self.single && lock(&self.session).generation > 0 => return None,
             None => self.pool.try_acquire()?,
         };
         self.handoff.returning.unverified();

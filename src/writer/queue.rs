@@ -33,6 +33,9 @@ pub(crate) enum Job {
 
 pub(crate) struct Queue<T> {
     inner: Mutex<Inner<T>>,
+    /// Which resources to hand out first when several are free (for the writer: a parking
+    /// place that holds a connection, before an empty one that must wait for sqlx's pool).
+    preferred: fn(&T) -> bool,
 }
 
 struct Inner<T> {
@@ -56,16 +59,18 @@ impl<T> Queue<T> {
     /// A queue in front of one resource.
     #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn new(value: T) -> Arc<Self> {
-        Self::of(vec![value])
+        Self::of(vec![value], |_| true)
     }
 
-    /// A queue in front of `values`: up to that many jobs hold one each at a time.
-    pub(crate) fn of(values: Vec<T>) -> Arc<Self> {
+    /// A queue in front of `values`: up to that many jobs hold one each at a time, a
+    /// `preferred` one first when several are free.
+    pub(crate) fn of(values: Vec<T>, preferred: fn(&T) -> bool) -> Arc<Self> {
         Arc::new(Queue {
             inner: Mutex::new(Inner {
                 parked: values,
                 waiting: VecDeque::new(),
             }),
+            preferred,
         })
     }
 
@@ -139,7 +144,12 @@ impl<T> Queue<T> {
                 }
             }
         }
-        inner.parked.push(value);
+        // Free resources are taken from the end: preferred ones go there.
+        if (self.preferred)(&value) {
+            inner.parked.push(value);
+        } else {
+            inner.parked.insert(0, value);
+        }
     }
 }
 
@@ -240,7 +250,7 @@ mod tests {
 
     #[tokio::test]
     async fn several_resources_serve_that_many_jobs_at_once_and_queue_the_rest() {
-        let queue = Queue::of(vec![1u32, 2]);
+        let queue = Queue::of(vec![1u32, 2], |_| true);
         let first = queue.acquire(Job::Statement).await;
         let second = queue.acquire(Job::Statement).await;
         assert_ne!(*first, *second);
@@ -262,5 +272,16 @@ mod tests {
         drop(first);
         let again = (queue.try_acquire().unwrap(), queue.try_acquire().unwrap());
         assert_ne!(*again.0, *again.1);
+    }
+
+    #[tokio::test]
+    async fn a_preferred_resource_is_handed_out_before_others() {
+        // Odd values are preferred (for the writer: a parking place holding a connection).
+        let queue = Queue::of(vec![1u32, 3], |v| v % 2 == 1);
+        let mut first = queue.acquire(Job::Statement).await;
+        *first = 2; // emptied, as a hand-out leaves its parking place
+        drop(first);
+        let next = queue.acquire(Job::Statement).await;
+        assert_eq!(*next % 2, 1, "the one still holding something comes first");
     }
 }

@@ -18,8 +18,10 @@ mod postgres {
     use crate::common::pg;
 
     /// A fresh database on the shared cluster (made by the superuser over the cluster's
-    /// socket), and a pool on its primary and both replicas. Reads wait for replication as
-    /// long as it takes here, so the statement counts the suite checks are exact.
+    /// socket), and a pool on its primary and both replicas. `Pool` consistency: the suite's
+    /// final reads must see what other tasks wrote (as on SQLite, where readers never lag),
+    /// and reads wait for replication as long as it takes here, so the statement counts the
+    /// suite checks are exact.
     async fn fresh() -> Option<((), sqlx_rw::PgRwPool)> {
         let cluster = pg::shared()?;
         let primary: PgConnectOptions = cluster.primary.parse().unwrap();
@@ -54,6 +56,7 @@ mod postgres {
             .fold(sqlx_rw::PgRwPoolOptions::new(), |o, url| {
                 o.replica_with(on(url))
             })
+            .read_consistency(sqlx_rw::ReadConsistency::Pool)
             .replica_wait(std::time::Duration::from_secs(5))
             .connect_with(on(&cluster.primary))
             .await

@@ -109,7 +109,7 @@ impl Backend for Postgres {
                 Some("25006") => ErrorClass::ReadOnlyRefusal,
                 // A read cancelled by a conflict with recovery, a standby shutting down or not
                 // yet accepting connections: another server can run it.
-                Some("40001" | "57P01" | "57P02" | "57P03") => ErrorClass::RetryElsewhere,
+                Some("40001" | "40P01" | "57P01" | "57P02" | "57P03") => ErrorClass::RetryElsewhere,
                 Some(code) if code.starts_with("08") => ErrorClass::RetryElsewhere,
                 _ => ErrorClass::Other,
             },
@@ -197,6 +197,32 @@ impl Backend for Postgres {
                 .execute(&mut *conn)
                 .await?;
             Ok(())
+        })
+    }
+
+    fn one_writer() -> bool {
+        false
+    }
+
+    fn connection_broken(err: &Error) -> bool {
+        match err {
+            Error::Database(e) => e
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+            Error::Io(_) | Error::Tls(_) | Error::Protocol(_) => true,
+            _ => false,
+        }
+    }
+
+    fn session_setting_value<'c>(
+        conn: &'c mut PgConnection,
+        name: &'c str,
+    ) -> BoxFuture<'c, Result<Option<String>, Error>> {
+        Box::pin(async move {
+            sqlx::query_scalar("SELECT current_setting($1, true)")
+                .bind(name)
+                .fetch_one(&mut *conn)
+                .await
         })
     }
 
