@@ -52,7 +52,7 @@ impl<DB: Backend> RwPool<DB> {
         };
         let tx = Transaction::begin(conn, statement)
             .await
-            .map_err(|e| self.explain(e))?;
+            .map_err(|e| self.explain(e, true))?;
         self.count_begun();
         Ok(Some(tx))
     }

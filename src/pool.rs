@@ -298,7 +298,7 @@ impl<DB: Backend> RwPool<DB> {
         };
         let tx = Transaction::begin(conn, statement)
             .await
-            .map_err(|e| self.explain(e))?;
+            .map_err(|e| self.explain(e, true))?;
         bump(&self.0.counters.transactions_begun);
         Ok(tx)
     }

@@ -107,10 +107,11 @@ fn read_load(
                             Ok(_) => {}
                         }
                     }
-                    if round >= 100 {
-                        let old = id - 100;
+                    if round >= 10 {
+                        let old = id - 10;
                         let where_: Result<bool, _> = sqlx::query_scalar(AssertSqlSafe(format!(
-                            "SELECT pg_is_in_recovery() FROM {table} WHERE id = $1"
+                            "SELECT pg_is_in_recovery() FROM (SELECT v FROM {table} WHERE id = $1) s \
+                             RIGHT JOIN (SELECT 1) one ON true"
                         )))
                         .bind(old)
                         .fetch_one(&pool)
@@ -146,7 +147,8 @@ async fn totals(tasks: Vec<tokio::task::JoinHandle<Load>>) -> (u64, u64, u64, f6
         sum.outside += load.outside;
         sum.outside_on_replicas += load.outside_on_replicas;
     }
-    let share = sum.outside_on_replicas as f64 / sum.outside.max(1) as f64;
+    assert!(sum.outside > 100, "the load read older rows: {sum:?}");
+    let share = sum.outside_on_replicas as f64 / sum.outside as f64;
     (sum.failed, sum.stale, sum.reads, share)
 }
 

@@ -6,7 +6,10 @@
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{Query, SetExpr, Statement, Visit, Visitor};
+use sqlparser::ast::{
+    Query, SetExpr, Statement, TransactionAccessMode, TransactionIsolationLevel, TransactionMode,
+    Visit, Visitor,
+};
 use sqlparser::parser::Parser;
 
 use crate::route::grammar::{Grammar, SettingAccess, SettingUse};
@@ -202,6 +205,13 @@ fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
             }
         }
         Statement::StartTransaction {
+            modes, statements, ..
+        } if statements.is_empty() && is_read_only(modes) => {
+            // A read-only transaction (not SERIALIZABLE, which a standby refuses): it runs on a
+            // reader, pinned to the task until it ends.
+            Verdict::reader(Reason::Transaction).with_txn(TxnEffect::Begin)
+        }
+        Statement::StartTransaction {
             modifier,
             statements,
             ..
@@ -241,6 +251,15 @@ fn classify_statement(statement: &Statement, grammar: &Grammar) -> Verdict {
         | Statement::DropTrigger(_) => Verdict::writer(Reason::Schema),
         _ => Verdict::writer(Reason::Other),
     }
+}
+
+/// `READ ONLY` among the modes, and no `ISOLATION LEVEL SERIALIZABLE`.
+fn is_read_only(modes: &[TransactionMode]) -> bool {
+    modes.contains(&TransactionMode::AccessMode(
+        TransactionAccessMode::ReadOnly,
+    )) && !modes.contains(&TransactionMode::IsolationLevel(
+        TransactionIsolationLevel::Serializable,
+    ))
 }
 
 /// `true` if `query` changes data or takes row locks anywhere in it: a DML body (`WITH …

@@ -149,6 +149,21 @@ impl<DB: Backend> RwPool<DB> {
                 };
                 if let Some(need) = need {
                     match readers.acquire(need).await {
+                        Ok((conn, _))
+                            if run
+                                && matches!(
+                                    verdict.txn,
+                                    TxnEffect::Begin | TxnEffect::PlainBegin
+                                ) =>
+                        {
+                            // A read-only transaction: pinned to the task on this reader.
+                            let pin = writer.pin_reader(owner, conn);
+                            if let PinAccess::Use(used) = writer.use_pin(owner, pin, true).await {
+                                self.0.counters.count_route(verdict.route);
+                                return Ok(Lease::Pinned(used));
+                            }
+                            continue;
+                        }
                         Ok((conn, target)) => {
                             self.0.counters.count_route(verdict.route);
                             return Ok(Lease::Reader(conn, target));
@@ -414,7 +429,7 @@ impl<DB: Backend> RwPool<DB> {
                     used.keep();
                 } else {
                     used.armed = false;
-                    if ok {
+                    if ok && !used.on_reader() {
                         self.committed(owner, used.conn()).await;
                     }
                     self.0.writer.unpin(used);

@@ -223,6 +223,7 @@ impl<DB: Backend> Run<DB> {
             ..
         } = self;
         let on_writer = !lease.is_reader();
+        let on_turn = on_writer && !lease.is_pinned();
         let mut broken = false;
         if let Err(error) = &outcome {
             broken = lease.check_broken(error);
@@ -241,7 +242,13 @@ impl<DB: Backend> Run<DB> {
         if let (true, Ok(_), Some(sql)) = (verdict.creates_temp, &outcome, &sql) {
             pool.register_temps(sql.as_str());
         }
-        outcome.map_err(|e| if on_writer { pool.explain(e) } else { e })
+        outcome.map_err(|e| {
+            if on_writer {
+                pool.explain(e, on_turn)
+            } else {
+                e
+            }
+        })
     }
 }
 

@@ -73,9 +73,11 @@ impl<DB: Backend> RwPool<DB> {
     }
 
     /// An error from the writer, made clearer where the pool knows more than the database: a
-    /// lock timeout on the writer can only be another process's doing.
-    pub(crate) fn explain(&self, error: Error) -> Error {
-        if DB::classify_error(&error) == ErrorClass::ReadOnlyRefusal {
+    /// lock timeout on the writer can only be another process's doing; a write refused as
+    /// read-only outside a transaction (`autocommit`) means the writer is not a primary.
+    pub(crate) fn explain(&self, error: Error, autocommit: bool) -> Error {
+        // Inside a transaction, a read-only refusal may be the transaction's own (`READ ONLY`).
+        if autocommit && DB::classify_error(&error) == ErrorClass::ReadOnlyRefusal {
             if let Some(message) = DB::writer_read_only_message(&error) {
                 tracing::warn!(target: "sqlx_rw", %error, "the writer refused a write as read-only");
                 return crate::error::pool_error(

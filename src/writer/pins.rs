@@ -34,6 +34,9 @@ pub(crate) struct Pin<DB: Backend> {
     /// When the owner's statement inside the transaction handed a row to its caller and has not
     /// been polled since (0 otherwise), as [`Handoff::parked_at`] for a turn.
     pub(super) parked_at: Arc<AtomicU64>,
+    /// A read-only transaction on a reader connection (`BEGIN READ ONLY` on a replica), not
+    /// the writer's.
+    pub(super) on_reader: bool,
 }
 
 /// A pin's life: live until a statement in it is cancelled, then poisoned for good (set
@@ -250,16 +253,29 @@ impl<DB: Backend> Writer<DB> {
         }
         let conn = turn.into_connection();
         bump(&self.handoff.counters.transactions_begun);
+        self.insert_pin(owner, conn, false);
+    }
+
+    /// Pin a reader connection to `owner` for a read-only transaction about to begin on it
+    /// (`BEGIN READ ONLY` through the pool), so that every later statement of the task runs
+    /// in it, and a cancelled `BEGIN` is settled as any pinned statement is.
+    pub(crate) fn pin_reader(&self, owner: Owner, conn: PoolConnection<DB>) -> Arc<Pin<DB>> {
+        self.insert_pin(owner, conn, true)
+    }
+
+    fn insert_pin(&self, owner: Owner, conn: PoolConnection<DB>, on_reader: bool) -> Arc<Pin<DB>> {
         let pin = Arc::new(Pin {
             conn: Arc::new(Mutex::new(Some(conn))),
             since: Instant::now(),
             last_used: SyncMutex::new(Instant::now()),
             state: PinState::default(),
             parked_at: Arc::default(),
+            on_reader,
         });
-        if lock(&self.pins).insert(owner, pin).is_none() {
+        if lock(&self.pins).insert(owner, Arc::clone(&pin)).is_none() {
             self.pinned.fetch_add(1, Ordering::AcqRel);
         }
+        pin
     }
 
     /// End `owner`'s pinned transaction: the connection (now outside any transaction) goes
@@ -377,6 +393,11 @@ impl<DB: Backend> Pin<DB> {
 }
 
 impl<DB: Backend> PinnedUse<DB> {
+    /// `true` for a read-only transaction on a reader connection.
+    pub(crate) fn on_reader(&self) -> bool {
+        self.pin.on_reader
+    }
+
     pub(crate) fn conn(&mut self) -> &mut DB::Connection {
         self.guard.as_mut().expect(INVARIANT)
     }

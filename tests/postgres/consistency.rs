@@ -90,8 +90,11 @@ async fn write_then_read(
                 for back in [1, 2, 3] {
                     if round >= 50 * back {
                         let old = id - 50 * back as i64;
+                        // One row wherever it runs, even where the old row has not arrived yet
+                        // (Eventual mode).
                         let on_replica: bool = sqlx::query_scalar(AssertSqlSafe(format!(
-                            "SELECT pg_is_in_recovery() FROM {table} WHERE id = $1"
+                            "SELECT pg_is_in_recovery() FROM (SELECT v FROM {table} WHERE id = $1) s \
+                             RIGHT JOIN (SELECT 1) one ON true"
                         )))
                         .bind(old)
                         .fetch_one(&pool)

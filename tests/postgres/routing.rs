@@ -313,3 +313,80 @@ async fn a_session_setting_reaches_every_primary_and_replica_connection() {
     assert!(pool.stats().settings_spread >= 1);
     pool.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_raw_read_only_transaction_runs_on_one_replica_and_sees_the_tasks_writes() {
+    let Some((_cluster, pool)) = pool(ReadConsistency::Task).await else {
+        return;
+    };
+    let table = pg::unique("readonly");
+    sqlx::query(AssertSqlSafe(format!(
+        "CREATE TABLE {table} (id int PRIMARY KEY)"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert!(pool.route_of("BEGIN READ ONLY").is_reader());
+    assert!(pool
+        .route_of("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .is_reader());
+    // A standby refuses SERIALIZABLE: those stay on the primary.
+    assert!(pool
+        .route_of("BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY")
+        .is_writer());
+    for n in 0..50 {
+        sqlx::query(AssertSqlSafe(format!("INSERT INTO {table} VALUES ($1)")))
+            .bind(n)
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("BEGIN READ ONLY").execute(&pool).await.unwrap();
+        // Every statement of it on the same replica connection, even one that would otherwise
+        // run on the primary.
+        let (first, in_recovery): (i32, bool) =
+            sqlx::query_as("SELECT pg_backend_pid(), pg_is_in_recovery()")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert!(in_recovery, "the read-only transaction runs on a replica");
+        let seen: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT count(*) FROM {table} WHERE id = $1"
+        )))
+        .bind(n)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(seen, 1, "the task's own write, just made, is there");
+        let second: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(first, second, "one connection for the whole transaction");
+        if n % 10 == 0 {
+            // A write inside fails as it would on a plain pool (25006), nothing written.
+            let error = sqlx::query(AssertSqlSafe(format!("INSERT INTO {table} VALUES (-1)")))
+                .execute(&pool)
+                .await
+                .unwrap_err();
+            let code = error
+                .as_database_error()
+                .and_then(|e| e.code())
+                .map(|c| c.into_owned());
+            assert_eq!(code.as_deref(), Some("25006"), "{error}");
+            sqlx::query("ROLLBACK").execute(&pool).await.unwrap();
+        } else {
+            sqlx::query("COMMIT").execute(&pool).await.unwrap();
+        }
+    }
+    let rows: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+        .fetch_one(pool.writer())
+        .await
+        .unwrap();
+    assert_eq!(rows, 50);
+    assert_eq!(
+        pool.stats().healed,
+        0,
+        "a write inside the transaction is not healed"
+    );
+    pool.close().await;
+}

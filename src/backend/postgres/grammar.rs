@@ -457,6 +457,7 @@ mod tests {
             "SELECT count(*) FROM t JOIN u USING (id)",
             "EXPLAIN SELECT 1",
             "SELECT data ? 'key' FROM docs",
+            "BEGIN READ ONLY",
         ] {
             assert_eq!(route(read).0, Target::Reader, "{read}");
         }
@@ -486,7 +487,7 @@ mod tests {
             "TRUNCATE t",
             "CREATE TEMP TABLE x (a int)",
             "BEGIN",
-            "BEGIN READ ONLY",
+            "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY",
             "COMMIT",
             "SHOW transaction_read_only",
             "SET LOCAL statement_timeout = 5",
