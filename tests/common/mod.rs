@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod child;
+pub mod doc_block;
 pub mod pg;
 
 use sqlx::sqlite::SqliteConnectOptions;

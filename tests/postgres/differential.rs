@@ -193,19 +193,5 @@ async fn no_statement_a_standby_refuses_or_that_writes_is_routed_to_a_replica() 
         to_replica_wrongly.join("\n")
     );
 
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/postgres.md");
-    let doc = std::fs::read_to_string(path).unwrap();
-    let (start, end) = ("<!-- differential:start -->\n", "<!-- differential:end -->");
-    let from = doc
-        .find(start)
-        .expect("differential marker in docs/postgres.md")
-        + start.len();
-    let to = doc.find(end).expect("differential end marker");
-    if doc[from..to] != report {
-        if std::env::var_os("SQLX_RW_BLESS").is_some() {
-            std::fs::write(path, format!("{}{report}{}", &doc[..from], &doc[to..])).unwrap();
-        } else {
-            panic!("docs/postgres.md's differential counts are stale; run with SQLX_RW_BLESS=1, or paste:\n{report}");
-        }
-    }
+    super::doc_block::check("docs/postgres.md", "differential", &report);
 }

@@ -1,6 +1,8 @@
 //! `PgRwPool` against a real primary and two streaming standbys (`scripts/pg-cluster`):
 //! routing, healing, read-your-writes, concurrency on the primary, credentials.
 
+#[path = "../common/doc_block.rs"]
+mod doc_block;
 #[path = "../common/pg.rs"]
 mod pg;
 

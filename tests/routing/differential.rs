@@ -474,19 +474,5 @@ async fn sqlite_agrees_that_no_write_is_routed_to_a_reader() {
     );
 
     // The counts in docs/routing.md are this run's.
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/routing.md");
-    let doc = std::fs::read_to_string(path).unwrap();
-    let (start, end) = ("<!-- differential:start -->\n", "<!-- differential:end -->");
-    let from = doc
-        .find(start)
-        .expect("differential marker in docs/routing.md")
-        + start.len();
-    let to = doc.find(end).expect("differential end marker");
-    if doc[from..to] != report {
-        if std::env::var_os("SQLX_RW_BLESS").is_some() {
-            std::fs::write(path, format!("{}{report}{}", &doc[..from], &doc[to..])).unwrap();
-        } else {
-            panic!("docs/routing.md's differential counts are stale; run with SQLX_RW_BLESS=1, or paste:\n{report}");
-        }
-    }
+    common::doc_block::check("docs/routing.md", "differential", &report);
 }
