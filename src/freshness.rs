@@ -87,6 +87,8 @@ pub(crate) struct Freshness {
     /// replayed it: a replica out of rotation then may rejoin only once it has replayed it
     /// too, or a task whose mark was dropped could read stale there.
     forgotten: AtomicU64,
+    /// Marks kept, mirrored outside the lock for the read path.
+    count: AtomicU64,
 }
 
 impl Freshness {
@@ -96,6 +98,7 @@ impl Freshness {
             marks: Mutex::default(),
             latest: AtomicU64::new(0),
             forgotten: AtomicU64::new(0),
+            count: AtomicU64::new(0),
         }
     }
 
@@ -107,8 +110,11 @@ impl Freshness {
         }
     }
 
-    fn marks(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Mark>> {
-        self.marks.lock().unwrap_or_else(|p| p.into_inner())
+    fn marks(&self) -> Marks<'_> {
+        Marks {
+            guard: self.marks.lock().unwrap_or_else(|p| p.into_inner()),
+            count: &self.count,
+        }
     }
 
     /// `owner` committed a write; the writer was at `position` after it.
@@ -177,6 +183,10 @@ impl Freshness {
     /// What a read by `owner` must see: its own marks (its writes, tokens it observes) and, in
     /// `Pool` consistency, the pool's.
     pub(crate) fn need(&self, owner: Owner) -> Need {
+        // Most reads: no mark anywhere, and no lock taken to learn it.
+        if self.count.load(Ordering::Acquire) == 0 {
+            return Need::Nothing;
+        }
         let marks = self.marks();
         if marks.is_empty() {
             return Need::Nothing;
@@ -241,6 +251,32 @@ impl Freshness {
     /// Marks kept now.
     pub(crate) fn len(&self) -> usize {
         self.marks().len()
+    }
+}
+
+/// The marks, locked; on unlock their number is published for [`Freshness::need`].
+struct Marks<'a> {
+    guard: std::sync::MutexGuard<'a, HashMap<Key, Mark>>,
+    count: &'a AtomicU64,
+}
+
+impl std::ops::Deref for Marks<'_> {
+    type Target = HashMap<Key, Mark>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for Marks<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.guard
+    }
+}
+
+impl Drop for Marks<'_> {
+    fn drop(&mut self) {
+        self.count.store(self.guard.len() as u64, Ordering::Release);
     }
 }
 

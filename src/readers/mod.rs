@@ -208,6 +208,12 @@ impl<DB: Backend> Readers<DB> {
     /// The target for a read that needs `need`: the least busy healthy target that has
     /// replayed it (`true`), else the least busy healthy one to look at again (`false`).
     fn choose(&self, need: Option<u64>, skip: &[bool]) -> Option<(usize, bool)> {
+        // One target (SQLite's file): nothing to weigh.
+        if let [only] = self.targets.as_slice() {
+            let usable = !skip[0] && only.health() == Health::Up;
+            let fresh = need.is_none_or(|need| only.replayed() >= need);
+            return usable.then_some((0, fresh));
+        }
         // Ties go round: the walk starts one target further each time.
         let count = self.targets.len();
         let start = self.turn.fetch_add(1, Ordering::Relaxed) % count.max(1);
