@@ -11,7 +11,7 @@
 //! read runs on the writer, which reads the writer's position there and records it. A backend
 //! whose readers see every commit at once (SQLite) has no positions: nothing is recorded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -89,7 +89,18 @@ pub(crate) struct Freshness {
     forgotten: AtomicU64,
     /// Marks kept, mirrored outside the lock for the read path.
     count: AtomicU64,
+    /// Positions recorded and when, oldest first and rising: how long ago a replica's first
+    /// missing write was made ([`Freshness::behind`]).
+    recorded: Mutex<VecDeque<(u64, Instant)>>,
 }
+
+/// Writes recorded closer together than this share one entry of [`Freshness::recorded`]
+/// (stamped with the first): a replica's delay is over-read by at most this much.
+const RECORD_GRAIN: Duration = Duration::from_millis(1);
+
+/// At most this many entries are kept; past it, new positions join the newest entry. Only a
+/// replica seconds behind (out of rotation already) keeps that many unreplayed.
+const RECORDED_MAX: usize = 4096;
 
 impl Freshness {
     pub(crate) fn new(mode: ReadConsistency) -> Self {
@@ -99,7 +110,37 @@ impl Freshness {
             latest: AtomicU64::new(0),
             forgotten: AtomicU64::new(0),
             count: AtomicU64::new(0),
+            recorded: Mutex::default(),
         }
+    }
+
+    /// The writer was at `position` after a write: the highest position, and when it was
+    /// first reached.
+    fn advance(&self, position: u64) {
+        if self.latest.fetch_max(position, Ordering::AcqRel) >= position {
+            return;
+        }
+        let now = Instant::now();
+        let mut recorded = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
+        let full = recorded.len() >= RECORDED_MAX;
+        match recorded.back_mut() {
+            // A racing caller recorded a later position first: it covers this one, and was
+            // stamped no later.
+            Some((last, _)) if *last >= position => {}
+            Some((last, at)) if full || now.duration_since(*at) < RECORD_GRAIN => *last = position,
+            _ => recorded.push_back((position, now)),
+        }
+    }
+
+    /// How long ago the first write past `replayed` was recorded: how far in time a replica
+    /// at `replayed` trails. Zero when it has every write the pool recorded, however long
+    /// the writer has been idle.
+    pub(crate) fn behind(&self, replayed: u64) -> Duration {
+        let recorded = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
+        let first_missing = recorded.partition_point(|(position, _)| *position <= replayed);
+        recorded
+            .get(first_missing)
+            .map_or(Duration::ZERO, |(_, at)| at.elapsed())
     }
 
     fn key(&self, owner: Owner) -> Option<Key> {
@@ -119,7 +160,7 @@ impl Freshness {
 
     /// `owner` committed a write; the writer was at `position` after it.
     pub(crate) fn wrote(&self, owner: Owner, position: u64) {
-        self.latest.fetch_max(position, Ordering::AcqRel);
+        self.advance(position);
         let Some(key) = self.key(owner) else { return };
         let mut marks = self.marks();
         let mark = marks.entry(key).or_insert(Mark::At(0));
@@ -153,7 +194,7 @@ impl Freshness {
     /// every write `owner` made before is there. A mark made since (another hand-out) is
     /// left for a later read to settle.
     pub(crate) fn settled(&self, owner: Owner, position: u64, seen: Instant) {
-        self.latest.fetch_max(position, Ordering::AcqRel);
+        self.advance(position);
         let mut marks = self.marks();
         for key in [Key::Task(owner), Key::Pool] {
             if let Some(mark) = marks.get_mut(&key) {
@@ -218,6 +259,12 @@ impl Freshness {
     /// are dropped so they do not pile up.
     pub(crate) fn forget_through(&self, position: u64) {
         self.forgotten.fetch_max(position, Ordering::AcqRel);
+        {
+            let mut recorded = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
+            while recorded.front().is_some_and(|(at, _)| *at <= position) {
+                recorded.pop_front();
+            }
+        }
         self.marks()
             .retain(|_, mark| !matches!(mark, Mark::At(at) if *at <= position));
     }
@@ -238,7 +285,7 @@ impl Freshness {
     /// Settle unseen writes' marks `age` old or older at `position`, the writer's position
     /// read now.
     pub(crate) fn settle_stale_unseen(&self, position: u64, age: Duration) {
-        self.latest.fetch_max(position, Ordering::AcqRel);
+        self.advance(position);
         for mark in self.marks().values_mut() {
             if let Mark::Unseen { since, carried } = *mark {
                 if since.elapsed() >= age {
@@ -405,6 +452,58 @@ mod tests {
         assert_eq!(f.need(a), Need::At(12));
         f.forget_through(12);
         assert_eq!(f.len(), 0);
+    }
+
+    #[test]
+    fn a_replica_trails_in_time_only_behind_writes_it_has_not_replayed() {
+        let a = Owner::Thread(std::thread::current().id());
+        let f = Freshness::new(ReadConsistency::Eventual);
+        assert_eq!(
+            f.behind(0),
+            Duration::ZERO,
+            "nothing written: nothing to trail"
+        );
+        f.wrote(a, 10);
+        std::thread::sleep(Duration::from_millis(30));
+        f.wrote(a, 20);
+        assert!(
+            f.behind(0) >= Duration::from_millis(30),
+            "behind the first write"
+        );
+        let second = f.behind(10);
+        assert!(
+            second < Duration::from_millis(30),
+            "behind the second only: {second:?}"
+        );
+        assert_eq!(
+            f.behind(20),
+            Duration::ZERO,
+            "caught up, however idle the writer"
+        );
+        f.forget_through(10);
+        assert_eq!(
+            f.recorded.lock().unwrap().len(),
+            1,
+            "replayed everywhere: dropped"
+        );
+        // A burst is kept in one entry, stamped with its first write.
+        for position in 21..100 {
+            f.wrote(a, position);
+        }
+        assert!(f.recorded.lock().unwrap().len() <= 3);
+        assert_eq!(f.latest(), 99);
+        // Bounded, whatever a stuck replica holds back.
+        let f = Freshness::new(ReadConsistency::Eventual);
+        let old = Instant::now() - Duration::from_secs(1);
+        f.recorded
+            .lock()
+            .unwrap()
+            .extend((1..=RECORDED_MAX as u64).map(|position| (position, old)));
+        f.latest.store(RECORDED_MAX as u64, Ordering::Release);
+        f.advance(RECORDED_MAX as u64 + 5);
+        let recorded = f.recorded.lock().unwrap();
+        assert_eq!(recorded.len(), RECORDED_MAX);
+        assert_eq!(recorded.back().unwrap().0, RECORDED_MAX as u64 + 5);
     }
 
     #[test]

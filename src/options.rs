@@ -55,6 +55,7 @@ pub(crate) struct Replicas {
     pub(crate) consistency: crate::freshness::ReadConsistency,
     pub(crate) wait: Duration,
     pub(crate) max_lag: u64,
+    pub(crate) max_delay: Duration,
     pub(crate) check_every: Duration,
     pub(crate) read_timeout: Duration,
 }
@@ -166,6 +167,7 @@ impl<DB: Backend> Default for RwPoolOptions<DB> {
                 consistency: crate::freshness::ReadConsistency::Task,
                 wait: Duration::from_millis(20),
                 max_lag: 16 * 1024 * 1024,
+                max_delay: Duration::from_secs(5),
                 check_every: Duration::from_millis(100),
                 read_timeout: Duration::from_secs(30),
             },
@@ -329,6 +331,16 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// the latest write the pool saw before it is taken out of rotation (default 16 MiB).
     pub fn max_replica_lag(mut self, bytes: u64) -> Self {
         self.replicas.max_lag = bytes;
+        self
+    }
+
+    /// How long ago a replica's first missing write may have been made before it is taken out
+    /// of rotation (default 5 s). Measured from when the pool recorded each write, not from
+    /// the replica's last replayed commit: a primary that has been idle for an hour does not
+    /// make an up-to-date replica look an hour behind. Either this or
+    /// [`max_replica_lag`](Self::max_replica_lag) takes a replica out.
+    pub fn max_replica_delay(mut self, delay: Duration) -> Self {
+        self.replicas.max_delay = delay;
         self
     }
 

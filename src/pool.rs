@@ -179,8 +179,7 @@ impl<DB: Backend> RwPool<DB> {
         if DB::readers_lag() && shared.readers.is_some() {
             tokio::spawn(crate::readers::monitor::run(
                 Arc::downgrade(&shared),
-                options.replicas.check_every,
-                options.replicas.max_lag,
+                options.replicas,
             ));
         }
         #[cfg(feature = "metrics")]

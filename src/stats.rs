@@ -271,6 +271,9 @@ pub struct ReplicaStats {
     pub reads: u64,
     /// How far it had replayed when last asked (0: unknown).
     pub replayed: u64,
+    /// How long ago the first write it had not replayed was made, when last asked (zero: it
+    /// had every write the pool recorded). Compared with `max_replica_delay`.
+    pub behind: std::time::Duration,
     /// Connections open and lent out now.
     pub open: u32,
     /// Connections lent out now.

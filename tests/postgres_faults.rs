@@ -226,6 +226,162 @@ async fn a_replica_whose_replay_is_paused_leaves_rotation_and_returns_when_resum
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_replica_that_trails_in_time_leaves_rotation_but_an_idle_primary_trails_none() {
+    let delay = Duration::from_millis(300);
+    let options = PgRwPoolOptions::new()
+        // Bytes cannot take it out: only time.
+        .max_replica_lag(u64::MAX)
+        .max_replica_delay(delay)
+        .replica_check_interval(Duration::from_millis(50));
+    let Some((cluster, pool, table)) = cluster_and_pool("delay", options).await else {
+        return;
+    };
+    let _teardown = Teardown(cluster.clone());
+    let insert = format!("INSERT INTO {table} VALUES ($1, $1)");
+    sqlx::query(AssertSqlSafe(insert.clone()))
+        .bind(0i64)
+        .execute(&pool)
+        .await
+        .unwrap();
+    wait_for(
+        "both replicas replay the first write",
+        Duration::from_secs(5),
+        || {
+            pool.stats().freshness_marks == 0
+                && pool
+                    .stats()
+                    .replicas
+                    .iter()
+                    .all(|r| r.healthy && r.behind.is_zero())
+        },
+    )
+    .await;
+    let paused = sqlx::PgPool::connect(&cluster.replicas[0]).await.unwrap();
+    sqlx::query("SELECT pg_wal_replay_pause()")
+        .execute(&paused)
+        .await
+        .unwrap();
+    // Nothing written for more than three times the bound: a replica that has every write
+    // the pool made is not behind, however long ago its last replayed commit was.
+    tokio::time::sleep(delay * 4).await;
+    let idle = pool.stats().replicas;
+    assert!(
+        idle.iter().all(|r| r.healthy && r.behind.is_zero()),
+        "an idle primary made a replica look behind: {idle:?}"
+    );
+    // A small write every 20 ms: a few hundred bytes a second, behind in time only.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writes = {
+        let (pool, insert, stop) = (pool.clone(), insert.clone(), Arc::clone(&stop));
+        tokio::spawn(async move {
+            let mut id = 1i64;
+            while !stop.load(Ordering::Relaxed) {
+                sqlx::query(AssertSqlSafe(insert.clone()))
+                    .bind(id)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                id += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            id - 1
+        })
+    };
+    let took = wait_for(
+        "paused replica out of rotation",
+        Duration::from_secs(5),
+        || pool.stats().replicas[0].state == "lagging",
+    )
+    .await;
+    let during = pool.stats().replicas;
+    eprintln!("replica paused under small writes: out of rotation after {took:?}: {during:?}");
+    assert!(during[0].behind > delay, "{during:?}");
+    assert!(during[1].healthy, "the replaying one stays: {during:?}");
+    sqlx::query("SELECT pg_wal_replay_resume()")
+        .execute(&paused)
+        .await
+        .unwrap();
+    let took = wait_for("resumed replica back", Duration::from_secs(5), || {
+        pool.stats().replicas[0].healthy
+    })
+    .await;
+    eprintln!("resumed replica back in rotation after {took:?}");
+    stop.store(true, Ordering::Relaxed);
+    let written = writes.await.unwrap();
+    assert!(written >= 5, "the writes ran: {written}");
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_write_ending_at_a_wal_page_boundary_is_seen_replayed_once_the_primary_is_idle() {
+    let options = PgRwPoolOptions::new()
+        .max_replica_delay(Duration::from_millis(300))
+        // Long enough that a replica that never reaches the write shows as a read on the
+        // primary, not as a lost race.
+        .replica_wait(Duration::from_secs(1))
+        .replica_check_interval(Duration::from_millis(50));
+    let Some((cluster, pool, table)) = cluster_and_pool("page", options).await else {
+        return;
+    };
+    let _teardown = Teardown(cluster.clone());
+    let raw = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&cluster.primary)
+        .await
+        .unwrap();
+    let insert = format!("INSERT INTO {table} VALUES ($1, $1)");
+    // Autocommit writes until one leaves the insert position right after a page header (the
+    // last record ended on the page boundary): about one write in a thousand.
+    let mut hit = None;
+    for id in 0..50_000i64 {
+        sqlx::query(AssertSqlSafe(insert.clone()))
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let offset: i64 = sqlx::query_scalar(
+            "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::int8 \
+             % current_setting('wal_block_size')::int8",
+        )
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+        if offset == 24 {
+            hit = Some(id);
+            break;
+        }
+    }
+    let id = hit.expect("a write ended on a WAL page boundary");
+    eprintln!("write {id} ended on a WAL page boundary");
+    let before = pool.stats().fresh_reads_on_writer;
+    let on_replica: Option<bool> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT pg_is_in_recovery() FROM {table} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        on_replica,
+        Some(true),
+        "the task's read of its write ran on a replica"
+    );
+    assert_eq!(pool.stats().fresh_reads_on_writer, before);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let stats = pool.stats();
+    assert_eq!(stats.freshness_marks, 0, "every replica passed the write");
+    assert!(
+        stats
+            .replicas
+            .iter()
+            .all(|r| r.healthy && r.behind.is_zero()),
+        "{:?}",
+        stats.replicas
+    );
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killing_a_replica_under_load_fails_no_read() {
     let options = PgRwPoolOptions::new().replica_check_interval(Duration::from_millis(50));
     let Some((cluster, pool, table)) = cluster_and_pool("kill", options).await else {

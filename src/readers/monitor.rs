@@ -3,10 +3,13 @@
 //! puts it back.
 //!
 //! A replica is out of rotation while it does not answer within the probe timeout ([`Down`]),
-//! answers but is no longer in recovery (it was promoted: [`Promoted`]), or has replayed less
-//! than the pool's latest recorded write minus `max_replica_lag` bytes ([`Lagging`]). The lag
-//! is measured against writes the pool saw, so an idle primary never makes a replica look
-//! behind. Positions every replica has replayed are dropped from the read-your-writes marks.
+//! answers but is no longer in recovery (it was promoted: [`Promoted`]), or trails
+//! ([`Lagging`]): it has replayed less than the pool's latest recorded write minus
+//! `max_replica_lag` bytes, or the first write it misses was recorded more than
+//! `max_replica_delay` ago. Both are measured against writes the pool saw, so an idle primary
+//! never makes a replica look behind (the time since a replica's last replayed commit would:
+//! it grows while nothing is written). Positions every replica has replayed are dropped from
+//! the read-your-writes marks.
 //!
 //! [`Down`]: Health::Down
 //! [`Promoted`]: Health::Promoted
@@ -17,15 +20,16 @@ use std::time::Duration;
 
 use super::{Health, Target};
 use crate::backend::Backend;
-use crate::freshness::SETTLE_UNSEEN;
+use crate::freshness::{Freshness, SETTLE_UNSEEN};
+use crate::options::Replicas;
 use crate::pool::Shared;
 
 /// How long one probe may take before its replica counts as down.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Run until the pool is closed or dropped.
-pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, every: Duration, max_lag: u64) {
-    let mut tick = tokio::time::interval(every);
+pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, bounds: Replicas) {
+    let mut tick = tokio::time::interval(bounds.check_every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
@@ -38,12 +42,10 @@ pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, every: Duration, 
         let Some(readers) = shared.readers.clone() else {
             return;
         };
-        let latest = shared.freshness.latest();
-        let floor = shared.freshness.forgotten();
         let probes = readers
             .targets
             .iter()
-            .map(|target| probe::<DB>(target, latest, floor, max_lag));
+            .map(|target| probe::<DB>(target, &shared.freshness, &bounds));
         futures_util::future::join_all(probes).await;
         // Lagging replicas answer, so their positions are current: they hold marks back too.
         // Down ones do not, and must catch up to the floor to rejoin.
@@ -83,10 +85,10 @@ async fn settle_unseen<DB: Backend>(shared: &Shared<DB>) {
     }
 }
 
-/// Ask `target` how it is. It takes reads only if it is a replica, within `max_lag` of the
-/// `latest` write the pool saw, and has replayed at least `floor` (positions whose
-/// read-your-writes marks were dropped while it was out of rotation).
-async fn probe<DB: Backend>(target: &Target<DB>, latest: u64, floor: u64, max_lag: u64) {
+/// Ask `target` how it is. It takes reads only if it is a replica, within the `bounds` of the
+/// writes the pool recorded, and has replayed every position whose read-your-writes marks
+/// were dropped while it was out of rotation.
+async fn probe<DB: Backend>(target: &Target<DB>, freshness: &Freshness, bounds: &Replicas) {
     let state = tokio::time::timeout(PROBE_TIMEOUT, async {
         let mut conn = match target.acquire().await {
             None => return None,
@@ -103,10 +105,14 @@ async fn probe<DB: Backend>(target: &Target<DB>, latest: u64, floor: u64, max_la
             if let Some(position) = state.replayed {
                 target.set_replayed(position);
             }
+            let replayed = target.replayed();
+            let behind = freshness.behind(replayed);
+            target.set_behind(behind);
             if !state.in_recovery {
                 Health::Promoted
-            } else if latest.saturating_sub(target.replayed()) > max_lag
-                || target.replayed() < floor
+            } else if freshness.latest().saturating_sub(replayed) > bounds.max_lag
+                || behind > bounds.max_delay
+                || replayed < freshness.forgotten()
             {
                 Health::Lagging
             } else {

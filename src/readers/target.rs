@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Mutex, RwLock};
+use std::time::Duration;
 
 use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::{Error, Pool};
@@ -62,6 +63,8 @@ pub(crate) struct Target<DB: Backend> {
     /// How far the target has replayed the writer's changes, as the backend measures it (0:
     /// unknown). Only ever raised.
     replayed: AtomicU64,
+    /// How far in time it trailed when last asked, in microseconds.
+    behind: AtomicU64,
     /// Reads served here, for stats.
     pub(crate) reads: AtomicU64,
 }
@@ -91,6 +94,7 @@ impl<DB: Backend> Target<DB> {
             }),
             health: AtomicU8::new(Health::Up as u8),
             replayed: AtomicU64::new(0),
+            behind: AtomicU64::new(0),
             reads: AtomicU64::new(0),
         }
     }
@@ -125,6 +129,12 @@ impl<DB: Backend> Target<DB> {
     /// a standby restarted after a crash may have replayed less than it had before.
     pub(crate) fn set_replayed(&self, position: u64) {
         self.replayed.store(position, Ordering::Release);
+    }
+
+    /// The monitor found it `behind` in time (for stats).
+    pub(crate) fn set_behind(&self, behind: Duration) {
+        self.behind
+            .store(behind.as_micros() as u64, Ordering::Relaxed);
     }
 
     /// Every connection of the current pool is lent out: a wait for one is a wait for a
@@ -250,6 +260,7 @@ impl<DB: Backend> Target<DB> {
             },
             reads: self.reads.load(Ordering::Relaxed),
             replayed: self.replayed(),
+            behind: Duration::from_micros(self.behind.load(Ordering::Relaxed)),
             open: self.pool().map_or(0, |pool| pool.size()),
             in_flight: self.in_flight() as u64,
         }

@@ -32,6 +32,24 @@ pub struct PgSettings {
 /// The WAL position (`pg_lsn`) as bytes from the start of the log: what the pool compares.
 const LSN_AS_BYTES: &str = "- '0/0'::pg_lsn)::int8";
 
+/// Where the primary's WAL ends now, as a replica will report it once it has replayed every
+/// record written so far.
+///
+/// `pg_current_wal_insert_lsn()` says where the next record goes. When the last record ended
+/// exactly at a WAL page boundary, that is past the next page's header (24 bytes, or 40 at
+/// the start of a segment), while a replica reports the end of the last record it replayed:
+/// the boundary itself. Seen on the reference machine: insert position `0/4016018`, replica
+/// at `0/4016000`, and it stays there while nothing more is written. The header is taken
+/// off, or an idle primary would leave every replica one header short of the pool's last
+/// write: behind for read-your-writes and, in time, out of rotation.
+const WRITE_POSITION: &str = "\
+    SELECT (l - '0/0'::pg_lsn)::int8 - CASE \
+        WHEN o = 40 THEN 40 \
+        WHEN o % current_setting('wal_block_size')::int8 = 24 THEN 24 \
+        ELSE 0 END \
+    FROM (SELECT l, (pg_walfile_name_offset(l)).file_offset AS o \
+          FROM (SELECT pg_current_wal_insert_lsn() AS l) AS insert_position) AS w";
+
 impl Backend for Postgres {
     type Settings = PgSettings;
 
@@ -152,8 +170,7 @@ impl Backend for Postgres {
 
     fn write_position(conn: &mut PgConnection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
         Box::pin(async move {
-            let sql = position_query("pg_current_wal_insert_lsn");
-            let position: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            let position: Option<i64> = sqlx::query_scalar(WRITE_POSITION)
                 .fetch_one(&mut *conn)
                 .await?;
             Ok(position.map(|p| p as u64))
