@@ -4,8 +4,9 @@
 //! Figures are published from a snapshot as absolute values (counters) and gauges, by a
 //! background task of the pool every `RwPoolOptions::metrics_interval` (1 s by default), never
 //! from the statement path. Every metric carries a `pool` label (the pool's name), so two pools
-//! in one process do not overwrite each other; the reader gauges also carry a `replica` label,
-//! which names the reader target (`local` for SQLite's one reader pool).
+//! in one process do not overwrite each other; the reader gauges also carry a `replica` label:
+//! `local` for SQLite's one reader pool; for a server with replicas, `all` on the totals and
+//! each replica's `host:port` on the `sqlx_rw_replica_*` figures.
 
 use std::sync::Weak;
 use std::time::Duration;
@@ -26,15 +27,16 @@ pub(crate) async fn publish_every<DB: Backend>(shared: Weak<Shared<DB>>, interva
             return;
         };
         let pool = RwPool(shared);
-        publish(&pool.stats(), pool.name());
+        publish(&pool.stats(), pool.name(), DB::readers_lag());
         if pool.is_closed() {
             return;
         }
     }
 }
 
-/// Publish `stats` under names prefixed `sqlx_rw_`, labelled with the pool's `name`.
-pub(crate) fn publish(stats: &Stats, name: &str) {
+/// Publish `stats` under names prefixed `sqlx_rw_`, labelled with the pool's `name`;
+/// `replicas`: the readers are a server's replicas, published one by one.
+pub(crate) fn publish(stats: &Stats, name: &str, replicas: bool) {
     let pool = name.to_owned();
     for (route, n) in &stats.routes {
         let target = if route.is_reader() {
@@ -71,6 +73,11 @@ pub(crate) fn publish(stats: &Stats, name: &str) {
             stats.wal.passive_complete + stats.wal.passive_partial,
         ),
         ("sqlx_rw_wal_frames_copied_total", stats.wal.frames_copied),
+        ("sqlx_rw_read_retries_total", stats.read_retries),
+        (
+            "sqlx_rw_fresh_reads_on_writer_total",
+            stats.fresh_reads_on_writer,
+        ),
     ];
     for (metric, value) in counters {
         counter!(metric, "pool" => pool.clone()).absolute(value);
@@ -85,6 +92,7 @@ pub(crate) fn publish(stats: &Stats, name: &str) {
         ("sqlx_rw_verdict_cache_bytes", stats.cache_bytes as f64),
         ("sqlx_rw_wal_bytes", stats.wal.wal_bytes as f64),
         ("sqlx_rw_wal_bytes_max", stats.wal.wal_bytes_max as f64),
+        ("sqlx_rw_freshness_marks", stats.freshness_marks as f64),
     ];
     for (metric, value) in gauges {
         gauge!(metric, "pool" => pool.clone()).set(value);
@@ -93,8 +101,29 @@ pub(crate) fn publish(stats: &Stats, name: &str) {
         ("sqlx_rw_readers_open", f64::from(stats.readers_open)),
         ("sqlx_rw_readers_idle", stats.readers_idle as f64),
     ];
+    let all = if replicas { "all" } else { "local" };
     for (metric, value) in readers {
-        gauge!(metric, "pool" => pool.clone(), "replica" => "local").set(value);
+        gauge!(metric, "pool" => pool.clone(), "replica" => all).set(value);
+    }
+    for replica in stats.replicas.iter().filter(|_| replicas) {
+        let name = replica.name.clone();
+        counter!("sqlx_rw_replica_reads_total", "pool" => pool.clone(), "replica" => name.clone())
+            .absolute(replica.reads);
+        let gauges = [
+            (
+                "sqlx_rw_replica_healthy",
+                f64::from(u8::from(replica.healthy)),
+            ),
+            (
+                "sqlx_rw_replica_behind_seconds",
+                replica.behind.as_secs_f64(),
+            ),
+            ("sqlx_rw_replica_open", f64::from(replica.open)),
+            ("sqlx_rw_replica_in_flight", replica.in_flight as f64),
+        ];
+        for (metric, value) in gauges {
+            gauge!(metric, "pool" => pool.clone(), "replica" => name.clone()).set(value);
+        }
     }
     latency("sqlx_rw_writer_wait", &stats.writer_wait, &pool);
     latency("sqlx_rw_writer_hold", &stats.writer_hold, &pool);

@@ -469,7 +469,7 @@ impl<DB: Backend> RwPool<DB> {
     /// does this on its own every [`RwPoolOptions::metrics_interval`].
     #[cfg(feature = "metrics")]
     pub fn export_metrics(&self) {
-        crate::export::publish(&self.stats(), self.name());
+        crate::export::publish(&self.stats(), self.name(), DB::readers_lag());
     }
 
     /// The pool's name: [`RwPoolOptions::name`], or `pool-N` numbered in opening order. Its

@@ -202,11 +202,11 @@ pub struct Stats {
     /// Transactions begun through the pool (`begin()`, `BEGIN`/`SAVEPOINT` sent through it).
     pub transactions_begun: u64,
     /// Write transactions committed on the writer, as the database counts them (for SQLite, its
-    /// commit hook):
-    /// explicit transactions and each autocommit write statement.
+    /// commit hook): explicit transactions and each autocommit write statement. PostgreSQL
+    /// tells a client of no commit it did not send itself: always 0 there.
     pub commits: u64,
     /// Transactions rolled back on the writer, as the database counts them (for SQLite, its
-    /// rollback hook).
+    /// rollback hook). Always 0 on PostgreSQL, as `commits`.
     pub rollbacks: u64,
     /// Transactions begun through the pool that were rolled back behind their task's back
     /// (idle past the timeout, a statement cancelled, or a new `BEGIN` while open).

@@ -4,8 +4,10 @@
 
 mod common;
 
+use common::pg;
+
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use sqlx_rw::SqliteRwPoolOptions;
@@ -72,6 +74,16 @@ impl Recorder for Capture {
     }
 }
 
+/// The one recorder of this binary, installed by whichever test comes first.
+fn capture() -> &'static Capture {
+    static CAPTURE: OnceLock<Capture> = OnceLock::new();
+    CAPTURE.get_or_init(|| {
+        let capture = Capture::default();
+        metrics::set_global_recorder(capture.clone()).expect("the only recorder in this binary");
+        capture
+    })
+}
+
 /// Waits until `key` has `want`, or fails after a few seconds.
 async fn eventually(values: &Values, key: &str, want: f64) {
     for _ in 0..200 {
@@ -90,8 +102,7 @@ async fn eventually(values: &Values, key: &str, want: f64) {
 /// pools in one process keep their figures apart. Nothing here calls `export_metrics()`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stats_are_published_on_their_own_per_pool() {
-    let capture = Capture::default();
-    metrics::set_global_recorder(capture.clone()).expect("the only recorder in this binary");
+    let capture = capture();
     let every = Duration::from_millis(50);
     let (_a_dir, a) = common::file_pool_with(
         SqliteRwPoolOptions::new()
@@ -176,4 +187,64 @@ async fn stats_are_published_on_their_own_per_pool() {
             .get("sqlx_rw_statements_total{pool=audit,target=reader,reason=Query}"),
         Some(&6.0)
     );
+}
+
+/// With replicas, each one is published under its `host:port`, with the read-your-writes
+/// figures; the reader totals carry `replica=all`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_replica_is_published_under_its_own_label() {
+    let Some(cluster) = pg::shared() else {
+        return;
+    };
+    let values = &capture().0;
+    let pool = cluster
+        .replicas
+        .iter()
+        .fold(sqlx_rw::PgRwPoolOptions::new(), |o, url| o.replica(url))
+        .name("replicated")
+        .read_consistency(sqlx_rw::ReadConsistency::Eventual)
+        .metrics_interval(Duration::from_millis(50))
+        .connect(&cluster.primary)
+        .await
+        .unwrap();
+    for _ in 0..20 {
+        let _: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    }
+    // A write on the primary: PostgreSQL reports no commit hook, so none is counted (as the
+    // docs of `Stats::commits` say).
+    sqlx::query("SELECT pg_notify('sqlx_rw_metrics', 'x')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let stats = pool.stats();
+    assert_eq!((stats.commits, stats.rollbacks), (0, 0));
+    assert_eq!(stats.replicas.iter().map(|r| r.reads).sum::<u64>(), 20);
+    for replica in &stats.replicas {
+        let label = format!("pool=replicated,replica={}", replica.name);
+        eventually(
+            values,
+            &format!("sqlx_rw_replica_reads_total{{{label}}}"),
+            replica.reads as f64,
+        )
+        .await;
+        eventually(values, &format!("sqlx_rw_replica_healthy{{{label}}}"), 1.0).await;
+        let values = values.lock().unwrap();
+        for gauge in ["behind_seconds", "open", "in_flight"] {
+            let key = format!("sqlx_rw_replica_{gauge}{{{label}}}");
+            assert!(values.get(&key).is_some(), "{key}");
+        }
+    }
+    eventually(values, "sqlx_rw_read_retries_total{pool=replicated}", 0.0).await;
+    eventually(values, "sqlx_rw_freshness_marks{pool=replicated}", 0.0).await;
+    let values_now = values.lock().unwrap().clone();
+    assert!(values_now.contains_key("sqlx_rw_fresh_reads_on_writer_total{pool=replicated}"));
+    assert!(values_now.contains_key("sqlx_rw_readers_open{pool=replicated,replica=all}"));
+    assert!(
+        !values_now.keys().any(|k| k.contains("sqlx-rw-test-secret")),
+        "no label holds a password"
+    );
+    pool.close().await;
 }

@@ -10,6 +10,7 @@ mod consistency;
 mod differential;
 mod primary;
 mod routing;
+mod tls;
 
 use sqlx_rw::{PgRwPool, PgRwPoolOptions, ReadConsistency};
 
