@@ -59,6 +59,8 @@ mod owner;
 mod pool;
 mod readers;
 mod route;
+#[cfg(feature = "sea-orm")]
+pub mod sea_orm;
 mod statement;
 mod stats;
 mod txn;

@@ -12,9 +12,6 @@ mod sqlite {
 }
 
 mod postgres {
-    use sqlx::postgres::PgConnectOptions;
-    use sqlx::{ConnectOptions, Executor};
-
     use crate::common::pg;
 
     /// A fresh database on the shared cluster (made by the superuser over the cluster's
@@ -24,41 +21,15 @@ mod postgres {
     /// suite checks are exact.
     async fn fresh() -> Option<((), sqlx_rw::PgRwPool)> {
         let cluster = pg::shared()?;
-        let primary: PgConnectOptions = cluster.primary.parse().unwrap();
-        let database = pg::unique("behaviour");
-        let mut admin = PgConnectOptions::new()
-            .socket(&cluster.dir)
-            .port(primary.get_port())
-            .username("postgres")
-            .database("postgres")
-            .connect()
-            .await
-            .unwrap();
-        admin
-            .execute(sqlx::AssertSqlSafe(format!(
-                "CREATE DATABASE {database} OWNER sqlx_rw"
-            )))
-            .await
-            .unwrap();
-        let on = |url: &str| url.parse::<PgConnectOptions>().unwrap().database(&database);
-        // The new database reaches the standbys by replication too.
-        for url in &cluster.replicas {
-            let mut tries = 0;
-            while on(url).connect().await.is_err() {
-                tries += 1;
-                assert!(tries < 500, "the new database never reached {url}");
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-        }
-        let pool = cluster
-            .replicas
-            .iter()
-            .fold(sqlx_rw::PgRwPoolOptions::new(), |o, url| {
-                o.replica_with(on(url))
+        let (primary, replicas) = pg::fresh_database(&cluster, "behaviour").await;
+        let pool = replicas
+            .into_iter()
+            .fold(sqlx_rw::PgRwPoolOptions::new(), |o, replica| {
+                o.replica_with(replica)
             })
             .read_consistency(sqlx_rw::ReadConsistency::Pool)
             .replica_wait(std::time::Duration::from_secs(5))
-            .connect_with(on(&cluster.primary))
+            .connect_with(primary)
             .await
             .unwrap();
         Some(((), pool))

@@ -114,3 +114,48 @@ pub fn unique(prefix: &str) -> String {
         N.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// A database of its own on `cluster`, owned by the app role (created by the superuser over
+/// the cluster's socket), once every replica has it too: connect options for the primary and
+/// for each replica on it.
+pub async fn fresh_database(
+    cluster: &Cluster,
+    prefix: &str,
+) -> (
+    sqlx::postgres::PgConnectOptions,
+    Vec<sqlx::postgres::PgConnectOptions>,
+) {
+    use sqlx::postgres::PgConnectOptions;
+    use sqlx::{ConnectOptions, Connection, Executor};
+    let primary: PgConnectOptions = cluster.primary.parse().unwrap();
+    let database = unique(prefix);
+    let mut admin = PgConnectOptions::new()
+        .socket(&cluster.dir)
+        .port(primary.get_port())
+        .username("postgres")
+        .database("postgres")
+        .connect()
+        .await
+        .unwrap();
+    admin
+        .execute(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {database} OWNER sqlx_rw"
+        )))
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let on = |url: &str| url.parse::<PgConnectOptions>().unwrap().database(&database);
+    // The new database reaches the standbys by replication too.
+    for url in &cluster.replicas {
+        let mut tries = 0;
+        while on(url).connect().await.is_err() {
+            tries += 1;
+            assert!(tries < 500, "the new database never reached a replica");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+    (
+        on(&cluster.primary),
+        cluster.replicas.iter().map(|url| on(url)).collect(),
+    )
+}

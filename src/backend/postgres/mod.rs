@@ -19,6 +19,8 @@ use crate::route::Grammar;
 
 mod grammar;
 pub(crate) mod options;
+#[cfg(feature = "sea-orm")]
+mod sea_orm;
 
 /// PostgreSQL settings of a pool: its replicas and the size of the primary's pool.
 #[derive(Clone, Debug)]

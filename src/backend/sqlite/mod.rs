@@ -17,6 +17,8 @@ mod checkpoint;
 mod file;
 mod grammar;
 pub(crate) mod options;
+#[cfg(feature = "sea-orm")]
+mod sea_orm;
 
 /// How writer transactions begin: `pool.begin()` and a plain `BEGIN` sent through the pool.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
