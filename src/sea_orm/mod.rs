@@ -123,6 +123,66 @@ where
     sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql), values)
 }
 
+/// SeaORM's four statement calls on any sqlx executor: `&RwPool` for [`RwConnection`], the
+/// transaction's connection for [`RwTransaction`]. Errors are classed as SeaORM's own drivers
+/// class them.
+pub(crate) mod run {
+    use super::*;
+
+    pub(crate) async fn execute<'e, DB, E>(on: E, stmt: Statement) -> Result<ExecResult, DbErr>
+    where
+        DB: sqlx::Database,
+        E: Executor<'e, Database = DB>,
+        SqlxValues: IntoArguments<DB>,
+        ExecResult: From<DB::QueryResult>,
+    {
+        let done = query::<DB>(stmt).execute(on).await.map_err(exec_err)?;
+        Ok(done.into())
+    }
+
+    pub(crate) async fn execute_unprepared<'e, DB, E>(on: E, sql: &str) -> Result<ExecResult, DbErr>
+    where
+        DB: sqlx::Database,
+        E: Executor<'e, Database = DB>,
+        ExecResult: From<DB::QueryResult>,
+    {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        let done = on.execute(sqlx::raw_sql(sql)).await.map_err(exec_err)?;
+        Ok(done.into())
+    }
+
+    pub(crate) async fn query_one<'e, DB, E>(
+        on: E,
+        stmt: Statement,
+    ) -> Result<Option<QueryResult>, DbErr>
+    where
+        DB: sqlx::Database,
+        E: Executor<'e, Database = DB>,
+        SqlxValues: IntoArguments<DB>,
+        QueryResult: From<DB::Row>,
+    {
+        let row = query::<DB>(stmt)
+            .fetch_optional(on)
+            .await
+            .map_err(query_err)?;
+        Ok(row.map(Into::into))
+    }
+
+    pub(crate) async fn query_all<'e, DB, E>(
+        on: E,
+        stmt: Statement,
+    ) -> Result<Vec<QueryResult>, DbErr>
+    where
+        DB: sqlx::Database,
+        E: Executor<'e, Database = DB>,
+        SqlxValues: IntoArguments<DB>,
+        QueryResult: From<DB::Row>,
+    {
+        let rows = query::<DB>(stmt).fetch_all(on).await.map_err(query_err)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}
+
 pub(crate) fn exec_err(error: sqlx::Error) -> DbErr {
     DbErr::Exec(RuntimeErr::SqlxError(Arc::new(error)))
 }
@@ -153,33 +213,19 @@ where
     }
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        let done = query::<DB>(stmt).execute(&self.0).await.map_err(exec_err)?;
-        Ok(done.into())
+        run::execute(&self.0, stmt).await
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        let done = (&self.0)
-            .execute(sqlx::raw_sql(sql))
-            .await
-            .map_err(exec_err)?;
-        Ok(done.into())
+        run::execute_unprepared(&self.0, sql).await
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        let row = query::<DB>(stmt)
-            .fetch_optional(&self.0)
-            .await
-            .map_err(query_err)?;
-        Ok(row.map(Into::into))
+        run::query_one(&self.0, stmt).await
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let rows = query::<DB>(stmt)
-            .fetch_all(&self.0)
-            .await
-            .map_err(query_err)?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        run::query_all(&self.0, stmt).await
     }
 }
 

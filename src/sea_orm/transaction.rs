@@ -26,7 +26,7 @@ use sqlx::{Database, Executor, IntoArguments, Transaction};
 use sqlx_core::transaction::TransactionManager;
 use tokio::sync::Mutex;
 
-use super::{conn_err, exec_err, query, query_err, SeaOrmBackend};
+use super::{conn_err, exec_err, query, query_err, run, SeaOrmBackend};
 use crate::backend::Backend;
 
 /// A transaction begun through [`RwConnection`](super::RwConnection): SeaORM's
@@ -177,43 +177,22 @@ where
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         let mut guard = self.conn.lock().await;
-        let txn = guard.as_mut().ok_or_else(ended)?;
-        let done = query::<DB>(stmt)
-            .execute(&mut **txn)
-            .await
-            .map_err(exec_err)?;
-        Ok(done.into())
+        run::execute(&mut **guard.as_mut().ok_or_else(ended)?, stmt).await
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         let mut guard = self.conn.lock().await;
-        let txn = guard.as_mut().ok_or_else(ended)?;
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        let done = (&mut **txn)
-            .execute(sqlx::raw_sql(sql))
-            .await
-            .map_err(exec_err)?;
-        Ok(done.into())
+        run::execute_unprepared(&mut **guard.as_mut().ok_or_else(ended)?, sql).await
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         let mut guard = self.conn.lock().await;
-        let txn = guard.as_mut().ok_or_else(ended)?;
-        let row = query::<DB>(stmt)
-            .fetch_optional(&mut **txn)
-            .await
-            .map_err(query_err)?;
-        Ok(row.map(Into::into))
+        run::query_one(&mut **guard.as_mut().ok_or_else(ended)?, stmt).await
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         let mut guard = self.conn.lock().await;
-        let txn = guard.as_mut().ok_or_else(ended)?;
-        let rows = query::<DB>(stmt)
-            .fetch_all(&mut **txn)
-            .await
-            .map_err(query_err)?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        run::query_all(&mut **guard.as_mut().ok_or_else(ended)?, stmt).await
     }
 }
 
