@@ -183,21 +183,30 @@ pub(crate) mod run {
     }
 }
 
-pub(crate) fn exec_err(error: sqlx::Error) -> DbErr {
-    DbErr::Exec(RuntimeErr::SqlxError(Arc::new(error)))
-}
-
-pub(crate) fn query_err(error: sqlx::Error) -> DbErr {
-    DbErr::Query(RuntimeErr::SqlxError(Arc::new(error)))
-}
-
-/// As SeaORM's own drivers report a connection that could not be had.
-pub(crate) fn conn_err(error: sqlx::Error) -> DbErr {
+/// A connection that could not be had, as SeaORM's own drivers report it
+/// (`DbErr::ConnectionAcquire`): the pool's timeouts and closing, sqlx's or the writer queue's.
+fn acquire_err(error: &sqlx::Error) -> Option<DbErr> {
+    use crate::{RwErrorKind, RwPoolError};
     match error {
-        sqlx::Error::PoolTimedOut => DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
-        sqlx::Error::PoolClosed => DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
-        error => DbErr::Conn(RuntimeErr::SqlxError(Arc::new(error))),
+        sqlx::Error::PoolTimedOut => Some(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)),
+        sqlx::Error::PoolClosed => Some(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed)),
+        error => match RwPoolError::of(error).map(RwPoolError::kind) {
+            Some(RwErrorKind::WriterTimedOut) => {
+                Some(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))
+            }
+            _ => None,
+        },
     }
+}
+
+/// A statement that runs without rows back failed (SeaORM's `DbErr::Exec`).
+pub(crate) fn exec_err(error: sqlx::Error) -> DbErr {
+    acquire_err(&error).unwrap_or_else(|| DbErr::Exec(RuntimeErr::SqlxError(Arc::new(error))))
+}
+
+/// A query, `BEGIN`, `COMMIT` or `ROLLBACK` failed (SeaORM's `DbErr::Query`).
+pub(crate) fn query_err(error: sqlx::Error) -> DbErr {
+    acquire_err(&error).unwrap_or_else(|| DbErr::Query(RuntimeErr::SqlxError(Arc::new(error))))
 }
 
 #[async_trait::async_trait]
@@ -268,7 +277,8 @@ where
 {
     type Transaction = RwTransaction<DB>;
 
-    /// A write transaction on the writer, as [`RwPool::begin`] (for SQLite, `BEGIN IMMEDIATE`).
+    /// A write transaction, as [`RwPool::begin`] begins it (on the writer; for SQLite,
+    /// `BEGIN IMMEDIATE`; a task that holds the writer idle gets a reader, as documented there).
     async fn begin(&self) -> Result<RwTransaction<DB>, DbErr> {
         self.begin_with_options(TransactionOptions::default()).await
     }
@@ -294,7 +304,7 @@ where
     ) -> Result<RwTransaction<DB>, DbErr> {
         let txn = DB::begin_transaction(&self.0, options)
             .await
-            .map_err(conn_err)?;
+            .map_err(query_err)?;
         Ok(RwTransaction::outer(txn))
     }
 

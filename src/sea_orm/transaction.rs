@@ -13,6 +13,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use futures_util::StreamExt;
@@ -24,9 +25,9 @@ use sea_orm::{
 use sea_query_sqlx::SqlxValues;
 use sqlx::{Database, Executor, IntoArguments, Transaction};
 use sqlx_core::transaction::TransactionManager;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::{conn_err, exec_err, query, query_err, run, SeaOrmBackend};
+use super::{query, query_err, run, SeaOrmBackend};
 use crate::backend::Backend;
 
 /// A transaction begun through [`RwConnection`](super::RwConnection): SeaORM's
@@ -36,6 +37,11 @@ use crate::backend::Backend;
 /// transaction (or, nested, its savepoint) is rolled back.
 pub struct RwTransaction<DB: Backend> {
     conn: Arc<Mutex<Option<Transaction<'static, DB>>>>,
+    /// Savepoints dropped while a stream of the transaction held the connection: rolled back
+    /// by whoever takes the connection next, before anything else runs on it (a drop cannot
+    /// wait for the lock, and a rollback left to a spawned task could run after, and undo,
+    /// the caller's next statement).
+    abandoned: Arc<AtomicUsize>,
     level: Level,
     state: State,
 }
@@ -75,9 +81,18 @@ impl<DB: Backend> RwTransaction<DB> {
     pub(super) fn outer(txn: Transaction<'static, DB>) -> Self {
         RwTransaction {
             conn: Arc::new(Mutex::new(Some(txn))),
+            abandoned: Arc::new(AtomicUsize::new(0)),
             level: Level::Outer,
             state: State::Open,
         }
+    }
+
+    /// The connection, once every statement or stream before has let it go, with the
+    /// savepoints dropped meanwhile rolled back.
+    async fn take(&self) -> OwnedMutexGuard<Option<Transaction<'static, DB>>> {
+        let mut guard = Arc::clone(&self.conn).lock_owned().await;
+        roll_back_abandoned(&mut guard, &self.abandoned);
+        guard
     }
 
     /// Run `callback` inside this level: commit it if the callback returns `Ok`, roll it back
@@ -106,21 +121,29 @@ impl<DB: Backend> RwTransaction<DB> {
     }
 
     async fn finish(mut self, ending: Ending) -> Result<(), DbErr> {
+        let mut guard = self.take().await;
+        // From here the level is ended whatever happens: cancelled mid-way, the connection's
+        // depth still counts it, which the outer level's commit refuses.
         self.state = State::Ended;
-        let mut guard = self.conn.lock().await;
         match self.level {
             Level::Outer => {
-                let mut txn = guard.take().ok_or_else(ended)?;
-                // A savepoint left open (a nested level forgotten rather than dropped) would
-                // turn this COMMIT into a RELEASE: close them first.
-                while DB::TransactionManager::get_transaction_depth(&txn) > 1 {
-                    DB::TransactionManager::rollback(&mut txn)
-                        .await
-                        .map_err(exec_err)?;
+                let txn = guard.take().ok_or_else(ended)?;
+                if ending == Ending::Commit
+                    && DB::TransactionManager::get_transaction_depth(&txn) > 1
+                {
+                    // A nested level neither ended nor dropped (forgotten, or its commit
+                    // cancelled): committing would RELEASE it, rolling back to it would lose
+                    // what ran after it. Nothing is committed.
+                    txn.rollback().await.map_err(query_err)?;
+                    return Err(DbErr::Query(RuntimeErr::Internal(
+                        "a nested transaction (savepoint) was still open at COMMIT: \
+                         the transaction was rolled back"
+                            .to_owned(),
+                    )));
                 }
                 match ending {
-                    Ending::Commit => txn.commit().await.map_err(exec_err),
-                    Ending::Rollback => txn.rollback().await.map_err(exec_err),
+                    Ending::Commit => txn.commit().await.map_err(query_err),
+                    Ending::Rollback => txn.rollback().await.map_err(query_err),
                 }
             }
             Level::Savepoint => {
@@ -129,13 +152,13 @@ impl<DB: Backend> RwTransaction<DB> {
                     Ending::Commit => DB::TransactionManager::commit(txn).await,
                     Ending::Rollback => DB::TransactionManager::rollback(txn).await,
                 }
-                .map_err(exec_err)
+                .map_err(query_err)
             }
         }
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Ending {
     Commit,
     Rollback,
@@ -148,18 +171,26 @@ impl<DB: Backend> Drop for RwTransaction<DB> {
             // the connection (this, or a stream still reading) lets it go.
             return;
         }
-        let conn = Arc::clone(&self.conn);
-        let rollback = move |txn: &mut Option<Transaction<'static, DB>>| {
-            if let Some(txn) = txn.as_mut() {
-                DB::TransactionManager::start_rollback(txn);
-            }
-        };
-        if let Ok(mut guard) = conn.try_lock() {
-            rollback(&mut guard);
-            return;
+        self.abandoned.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut guard) = self.conn.try_lock() {
+            roll_back_abandoned(&mut guard, &self.abandoned);
         }
-        // A stream of this transaction still reads: roll back once it lets go.
-        tokio::spawn(async move { rollback(&mut *conn.lock().await) });
+        // Else a stream of this transaction still reads: the next to take the connection
+        // rolls the savepoint back first.
+    }
+}
+
+/// Queue a rollback of the innermost level for each savepoint dropped since the last call
+/// (sqlx sends it before the connection's next statement).
+fn roll_back_abandoned<DB: Backend>(
+    txn: &mut Option<Transaction<'static, DB>>,
+    abandoned: &AtomicUsize,
+) {
+    let count = abandoned.swap(0, Ordering::AcqRel);
+    if let Some(txn) = txn.as_mut() {
+        for _ in 0..count {
+            DB::TransactionManager::start_rollback(txn);
+        }
     }
 }
 
@@ -176,22 +207,22 @@ where
     }
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        let mut guard = self.conn.lock().await;
+        let mut guard = self.take().await;
         run::execute(&mut **guard.as_mut().ok_or_else(ended)?, stmt).await
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        let mut guard = self.conn.lock().await;
+        let mut guard = self.take().await;
         run::execute_unprepared(&mut **guard.as_mut().ok_or_else(ended)?, sql).await
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        let mut guard = self.conn.lock().await;
+        let mut guard = self.take().await;
         run::query_one(&mut **guard.as_mut().ok_or_else(ended)?, stmt).await
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let mut guard = self.conn.lock().await;
+        let mut guard = self.take().await;
         run::query_all(&mut **guard.as_mut().ok_or_else(ended)?, stmt).await
     }
 }
@@ -218,7 +249,7 @@ where
     ) -> Pin<Box<dyn Future<Output = Result<Self::Stream<'a>, DbErr>> + 'a + Send>> {
         Box::pin(async move {
             // Taken now, so that statements sent after this call run after the stream.
-            let mut guard = Arc::clone(&self.conn).lock_owned().await;
+            let mut guard = self.take().await;
             let rows = async_stream::stream! {
                 let Some(txn) = guard.as_mut() else {
                     yield Err(ended());
@@ -246,13 +277,14 @@ where
 
     /// A savepoint on this transaction's connection.
     async fn begin(&self) -> Result<RwTransaction<DB>, DbErr> {
-        let mut guard = self.conn.lock().await;
+        let mut guard = self.take().await;
         let txn = guard.as_mut().ok_or_else(ended)?;
         <DB as Database>::TransactionManager::begin(txn, None)
             .await
-            .map_err(conn_err)?;
+            .map_err(query_err)?;
         Ok(RwTransaction {
             conn: Arc::clone(&self.conn),
+            abandoned: Arc::clone(&self.abandoned),
             level: Level::Savepoint,
             state: State::Open,
         })

@@ -170,6 +170,25 @@ async fn on_postgres_reads_run_on_replicas_and_writes_on_the_primary() {
         txn.commit().await.unwrap();
     }
 
+    // With no replica to run on (a pool of the primary alone), a read-only transaction still
+    // refuses writes.
+    let primary_only = PgRwConnection::from(
+        sqlx_rw::PgRwPool::connect_with(pool.writer().connect_options().as_ref().clone())
+            .await
+            .unwrap(),
+    );
+    let read_only = primary_only
+        .begin_with_config(None, Some(AccessMode::ReadOnly))
+        .await
+        .unwrap();
+    let refused = read_only
+        .execute_unprepared("UPDATE users SET logins = 0")
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("read-only"), "{refused}");
+    drop(read_only);
+    primary_only.close().await.unwrap();
+
     // A deferred foreign key refused at COMMIT is the caller's error.
     let txn = db.begin().await.unwrap();
     session::ActiveModel {

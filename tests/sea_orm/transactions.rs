@@ -88,6 +88,15 @@ async fn a_commit_the_database_refuses_is_the_callers_error() {
     orphan().insert(&txn).await.unwrap();
     let error = txn.commit().await.unwrap_err();
     assert!(error.to_string().contains("FOREIGN KEY"), "{error}");
+    // As SeaORM's own drivers class a failed COMMIT, so `sql_err()` sees the constraint.
+    assert!(matches!(error, DbErr::Query(_)), "{error:?}");
+    assert!(
+        matches!(
+            error.sql_err(),
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+        ),
+        "{error:?}"
+    );
     let through_closure = db
         .transaction::<_, (), DbErr>(|txn| {
             Box::pin(async move {
@@ -162,6 +171,83 @@ async fn nested_transactions_are_savepoints() {
         .unwrap();
     drop(dropped);
     assert_eq!(user::Entity::find().count(&db).await.unwrap(), 2);
+    // ... and the writer is free again: a write after it runs at once.
+    tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        add("after-drop@example.com").insert(&db),
+    )
+    .await
+    .expect("the dropped transaction let the writer go")
+    .unwrap();
+    assert_eq!(user::Entity::find().count(&db).await.unwrap(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_savepoint_dropped_while_a_stream_reads_never_undoes_a_later_statement() {
+    use futures_util::StreamExt;
+    let (_dir, _pool, db) = db().await;
+    let add = |email: &str| user::ActiveModel {
+        email: Set(email.into()),
+        logins: Set(0),
+        ..Default::default()
+    };
+    for round in 0..20 {
+        let outer = db.begin().await.unwrap();
+        add(&format!("a{round}@example.com"))
+            .insert(&outer)
+            .await
+            .unwrap();
+        let savepoint = outer.begin().await.unwrap();
+        add(&format!("b{round}@example.com"))
+            .insert(&savepoint)
+            .await
+            .unwrap();
+        // A stream of the outer level holds the connection while the savepoint is dropped.
+        let mut rows = user::Entity::find().stream(&outer).await.unwrap();
+        assert!(rows.next().await.unwrap().is_ok());
+        drop(savepoint);
+        drop(rows);
+        add(&format!("c{round}@example.com"))
+            .insert(&outer)
+            .await
+            .unwrap();
+        outer.commit().await.unwrap();
+    }
+    let mut emails: Vec<String> = user::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.email)
+        .collect();
+    emails.sort();
+    let mut expected: Vec<String> = (0..20)
+        .flat_map(|r| [format!("a{r}@example.com"), format!("c{r}@example.com")])
+        .collect();
+    expected.sort();
+    assert_eq!(
+        emails, expected,
+        "the savepoint's rows are gone, the later ones kept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_with_a_savepoint_still_open_commits_nothing_and_says_so() {
+    let (_dir, _pool, db) = db().await;
+    let outer = db.begin().await.unwrap();
+    user::ActiveModel {
+        email: Set("outer@example.com".into()),
+        logins: Set(0),
+        ..Default::default()
+    }
+    .insert(&outer)
+    .await
+    .unwrap();
+    // A nested level neither ended nor dropped.
+    std::mem::forget(outer.begin().await.unwrap());
+    let error = outer.commit().await.unwrap_err();
+    assert!(error.to_string().contains("still open"), "{error}");
+    assert_eq!(user::Entity::find().count(&db).await.unwrap(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -250,4 +336,42 @@ async fn read_only_transactions_run_on_readers_and_modes_are_honoured() {
     }
     let user = user::Entity::find().one(&db).await.unwrap().unwrap();
     assert_eq!(user.logins, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_are_classed_as_seaorms_own_drivers_class_them() {
+    let (_dir, pool, db) = db().await;
+    let add = |email: &str| user::ActiveModel {
+        email: Set(email.into()),
+        logins: Set(0),
+        ..Default::default()
+    };
+    add("one@example.com").insert(&db).await.unwrap();
+    // A unique key refused: the constraint, as `sql_err()` reads it.
+    let duplicate = add("one@example.com").insert(&db).await.unwrap_err();
+    assert!(
+        matches!(
+            duplicate.sql_err(),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+        ),
+        "{duplicate:?}"
+    );
+    // A closed pool: a connection that cannot be had.
+    pool.close().await;
+    let closed = user::Entity::find().all(&db).await.unwrap_err();
+    assert!(
+        matches!(
+            closed,
+            DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)
+        ),
+        "{closed:?}"
+    );
+    let closed = db.begin().await.unwrap_err();
+    assert!(
+        matches!(
+            closed,
+            DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)
+        ),
+        "{closed:?}"
+    );
 }

@@ -21,12 +21,15 @@ impl SeaOrmBackend for Postgres {
         match options.access_mode {
             Some(AccessMode::ReadOnly) if level != Some(IsolationLevel::Serializable) => {
                 let mut txn = pool.begin_read().await?;
-                if let Some(level) = level {
-                    let set = format!("SET TRANSACTION ISOLATION LEVEL {level}");
-                    sqlx::query(sqlx::AssertSqlSafe(set))
-                        .execute(&mut *txn)
-                        .await?;
-                }
+                // READ ONLY too, not only the level: with no replica that has replayed what
+                // the task must see, `begin_read` runs on the primary, which would take writes.
+                let set = match level {
+                    Some(level) => format!("SET TRANSACTION ISOLATION LEVEL {level} READ ONLY"),
+                    None => "SET TRANSACTION READ ONLY".to_owned(),
+                };
+                sqlx::query(sqlx::AssertSqlSafe(set))
+                    .execute(&mut *txn)
+                    .await?;
                 Ok(txn)
             }
             None if level.is_none() => pool.begin().await,
