@@ -13,10 +13,12 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
+
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::owner::Owner;
+use crate::position::Position;
 
 /// Which writes a read through the pool must see, for a backend whose readers lag (replicas).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,15 +35,18 @@ pub enum ReadConsistency {
 }
 
 /// What a read must see.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Need {
     /// Nothing in particular: any healthy reader.
     Nothing,
     /// The writer's changes up to this position.
-    At(u64),
+    At(Position),
     /// A write the pool could not see commit (marked at this instant): the read runs on the
     /// writer, which records the position.
     Unseen(Instant),
+    /// A write whose position the writer could not tell (the server keeps none: MySQL with
+    /// `gtid_mode=OFF`), made less than the configured while ago: the read runs on the writer.
+    Writer,
 }
 
 /// Who a recorded position belongs to.
@@ -51,23 +56,55 @@ enum Key {
     Pool,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum Mark {
-    At(u64),
+    At(Position),
     /// A write the pool could not see, marked at `since`; `carried`: the highest position
     /// recorded for the key besides it, kept for when it is settled.
     Unseen {
         since: Instant,
-        carried: u64,
+        carried: Position,
+    },
+    /// A write whose position is unknown: reads go to the writer until `until`, then need
+    /// `carried`.
+    Untracked {
+        until: Instant,
+        carried: Position,
     },
 }
 
 impl Mark {
-    /// The highest position the mark holds.
-    fn position(self) -> u64 {
+    /// The furthest position the mark holds.
+    fn position(&self) -> &Position {
         match self {
             Mark::At(at) => at,
-            Mark::Unseen { carried, .. } => carried,
+            Mark::Unseen { carried, .. } | Mark::Untracked { carried, .. } => carried,
+        }
+    }
+
+    /// The mark, also covering `position`.
+    fn with(&self, position: &Position) -> Mark {
+        match self {
+            Mark::At(old) => Mark::At(old.join(position)),
+            // An unseen write may be later than this one: only a read on the writer settles
+            // it, and this position is kept for then.
+            Mark::Unseen { since, carried } => Mark::Unseen {
+                since: *since,
+                carried: carried.join(position),
+            },
+            Mark::Untracked { until, carried } => Mark::Untracked {
+                until: *until,
+                carried: carried.join(position),
+            },
+        }
+    }
+
+    /// An untracked window that has passed is a plain position again.
+    fn settle_expired(&mut self, now: Instant) {
+        if let Mark::Untracked { until, carried } = self {
+            if *until <= now {
+                *self = Mark::At(std::mem::take(carried));
+            }
         }
     }
 }
@@ -81,17 +118,18 @@ pub(crate) const SETTLE_UNSEEN: Duration = Duration::from_secs(60);
 pub(crate) struct Freshness {
     mode: ReadConsistency,
     marks: Mutex<HashMap<Key, Mark>>,
-    /// The highest position recorded, for replica lag.
-    latest: AtomicU64,
-    /// The highest position whose marks were dropped because every replica in rotation had
+    /// The join of every position recorded, for replica lag.
+    latest: Mutex<Position>,
+    /// The join of the positions whose marks were dropped because every replica in rotation had
     /// replayed it: a replica out of rotation then may rejoin only once it has replayed it
     /// too, or a task whose mark was dropped could read stale there.
-    forgotten: AtomicU64,
+    forgotten: Mutex<Position>,
     /// Marks kept, mirrored outside the lock for the read path.
     count: AtomicU64,
-    /// Positions recorded and when, oldest first and rising: how long ago a replica's first
-    /// missing write was made ([`Freshness::behind`]).
-    recorded: Mutex<VecDeque<(u64, Instant)>>,
+    /// The pool's latest position each time it moved, and when, oldest first: a chain (each
+    /// covers the one before), so how long ago a replica's first missing write was made is
+    /// found by bisection ([`Freshness::behind`]).
+    recorded: Mutex<VecDeque<(Position, Instant)>>,
 }
 
 /// Writes recorded closer together than this share one entry of [`Freshness::recorded`]
@@ -107,37 +145,49 @@ impl Freshness {
         Freshness {
             mode,
             marks: Mutex::default(),
-            latest: AtomicU64::new(0),
-            forgotten: AtomicU64::new(0),
+            latest: Mutex::default(),
+            forgotten: Mutex::default(),
             count: AtomicU64::new(0),
             recorded: Mutex::default(),
         }
     }
 
-    /// The writer was at `position` after a write: the highest position, and when it was
-    /// first reached.
-    fn advance(&self, position: u64) {
-        if self.latest.fetch_max(position, Ordering::AcqRel) >= position {
-            return;
-        }
+    /// The writer was at `position` after a write: the pool's latest position, and when it
+    /// moved.
+    fn advance(&self, position: &Position) {
+        let latest = {
+            let mut latest = lock(&self.latest);
+            if latest.covers(position) {
+                return;
+            }
+            *latest = latest.join(position);
+            latest.clone()
+        };
         let now = Instant::now();
-        let mut recorded = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
+        let mut recorded = lock(&self.recorded);
         let full = recorded.len() >= RECORDED_MAX;
         match recorded.back_mut() {
             // A racing caller recorded a later position first: it covers this one, and was
             // stamped no later.
-            Some((last, _)) if *last >= position => {}
-            Some((last, at)) if full || now.duration_since(*at) < RECORD_GRAIN => *last = position,
-            _ => recorded.push_back((position, now)),
+            Some((last, _)) if last.covers(&latest) => {}
+            Some((last, at)) if full || now.duration_since(*at) < RECORD_GRAIN => {
+                *last = last.join(&latest)
+            }
+            Some((last, _)) => {
+                let next = last.join(&latest);
+                recorded.push_back((next, now));
+            }
+            None => recorded.push_back((latest, now)),
         }
     }
 
     /// How long ago the first write past `replayed` was recorded: how far in time a replica
     /// at `replayed` trails. Zero when it has every write the pool recorded, however long
     /// the writer has been idle.
-    pub(crate) fn behind(&self, replayed: u64) -> Duration {
-        let recorded = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
-        let first_missing = recorded.partition_point(|(position, _)| *position <= replayed);
+    pub(crate) fn behind(&self, replayed: &Position) -> Duration {
+        let recorded = lock(&self.recorded);
+        // A chain: once one entry is not covered, no later one is.
+        let first_missing = recorded.partition_point(|(position, _)| replayed.covers(position));
         recorded
             .get(first_missing)
             .map_or(Duration::ZERO, |(_, at)| at.elapsed())
@@ -153,24 +203,37 @@ impl Freshness {
 
     fn marks(&self) -> Marks<'_> {
         Marks {
-            guard: self.marks.lock().unwrap_or_else(|p| p.into_inner()),
+            guard: lock(&self.marks),
             count: &self.count,
         }
     }
 
     /// `owner` committed a write; the writer was at `position` after it.
-    pub(crate) fn wrote(&self, owner: Owner, position: u64) {
+    pub(crate) fn wrote(&self, owner: Owner, position: &Position) {
         self.advance(position);
         let Some(key) = self.key(owner) else { return };
         let mut marks = self.marks();
-        let mark = marks.entry(key).or_insert(Mark::At(0));
-        *mark = match *mark {
-            Mark::At(old) => Mark::At(old.max(position)),
-            // The unseen write may be later than this one: only a read on the writer settles
-            // it, and this position is kept for then.
-            Mark::Unseen { since, carried } => Mark::Unseen {
-                since,
-                carried: carried.max(position),
+        let mark = marks.entry(key).or_insert(Mark::At(Position::ORIGIN));
+        *mark = mark.with(position);
+    }
+
+    /// `owner` committed a write whose position the writer could not tell: its reads (or
+    /// everyone's, in `Pool` consistency) go to the writer for `window`.
+    pub(crate) fn wrote_untracked(&self, owner: Owner, window: Duration) {
+        let Some(key) = self.key(owner) else { return };
+        let until = Instant::now() + window;
+        let mut marks = self.marks();
+        let mark = marks.entry(key).or_insert(Mark::At(Position::ORIGIN));
+        *mark = match mark {
+            // A write the pool could not see is settled only on the writer: that stays.
+            Mark::Unseen { .. } => return,
+            Mark::At(carried) => Mark::Untracked {
+                until,
+                carried: std::mem::take(carried),
+            },
+            Mark::Untracked { carried, .. } => Mark::Untracked {
+                until,
+                carried: std::mem::take(carried),
             },
         };
     }
@@ -179,7 +242,9 @@ impl Freshness {
     pub(crate) fn wrote_unseen(&self, owner: Owner) {
         if let Some(key) = self.key(owner) {
             let mut marks = self.marks();
-            let carried = marks.get(&key).map_or(0, |mark| mark.position());
+            let carried = marks
+                .get(&key)
+                .map_or(Position::ORIGIN, |mark| mark.position().clone());
             marks.insert(
                 key,
                 Mark::Unseen {
@@ -193,14 +258,14 @@ impl Freshness {
     /// A read on the writer found it at `position`, for the unseen write marked at `seen`:
     /// every write `owner` made before is there. A mark made since (another hand-out) is
     /// left for a later read to settle.
-    pub(crate) fn settled(&self, owner: Owner, position: u64, seen: Instant) {
+    pub(crate) fn settled(&self, owner: Owner, position: &Position, seen: Instant) {
         self.advance(position);
         let mut marks = self.marks();
         for key in [Key::Task(owner), Key::Pool] {
             if let Some(mark) = marks.get_mut(&key) {
-                if let Mark::Unseen { since, carried } = *mark {
-                    if since == seen {
-                        *mark = Mark::At(position.max(carried));
+                if let Mark::Unseen { since, carried } = mark {
+                    if *since == seen {
+                        *mark = Mark::At(position.join(carried));
                     }
                 }
             }
@@ -209,16 +274,12 @@ impl Freshness {
 
     /// `owner`'s reads must see `position` (a [`WriteToken`] from another request), whatever
     /// the consistency mode.
-    pub(crate) fn observe(&self, owner: Owner, position: u64) {
+    pub(crate) fn observe(&self, owner: Owner, position: &Position) {
         let mut marks = self.marks();
-        let mark = marks.entry(Key::Task(owner)).or_insert(Mark::At(0));
-        *mark = match *mark {
-            Mark::At(old) => Mark::At(old.max(position)),
-            Mark::Unseen { since, carried } => Mark::Unseen {
-                since,
-                carried: carried.max(position),
-            },
-        };
+        let mark = marks
+            .entry(Key::Task(owner))
+            .or_insert(Mark::At(Position::ORIGIN));
+        *mark = mark.with(position);
     }
 
     /// What a read by `owner` must see: its own marks (its writes, tokens it observes) and, in
@@ -228,9 +289,15 @@ impl Freshness {
         if self.count.load(Ordering::Acquire) == 0 {
             return Need::Nothing;
         }
-        let marks = self.marks();
+        let mut marks = self.marks();
         if marks.is_empty() {
             return Need::Nothing;
+        }
+        let now = Instant::now();
+        for key in [Key::Task(owner), Key::Pool] {
+            if let Some(mark) = marks.get_mut(&key) {
+                mark.settle_expired(now);
+            }
         }
         let own = marks.get(&Key::Task(owner));
         let pool = match self.mode {
@@ -239,39 +306,46 @@ impl Freshness {
         };
         let mut need = Need::Nothing;
         for mark in own.into_iter().chain(pool) {
-            need = match (need, *mark) {
-                (Need::Unseen(a), Mark::Unseen { since: b, .. }) => Need::Unseen(a.max(b)),
-                (_, Mark::Unseen { since, .. }) => Need::Unseen(since),
+            need = match (need, mark) {
+                (Need::Unseen(a), Mark::Unseen { since: b, .. }) => Need::Unseen(a.max(*b)),
+                (_, Mark::Unseen { since, .. }) => Need::Unseen(*since),
                 (Need::Unseen(a), _) => Need::Unseen(a),
-                (Need::At(a), Mark::At(b)) => Need::At(a.max(b)),
-                (Need::Nothing, Mark::At(b)) => Need::At(b),
+                (_, Mark::Untracked { .. }) | (Need::Writer, _) => Need::Writer,
+                (Need::At(a), Mark::At(b)) => Need::At(a.join(b)),
+                (Need::Nothing, Mark::At(b)) => Need::At(b.clone()),
             };
         }
         need
     }
 
-    /// The highest writer position recorded.
-    pub(crate) fn latest(&self) -> u64 {
-        self.latest.load(Ordering::Acquire)
+    /// The join of every writer position recorded.
+    pub(crate) fn latest(&self) -> Position {
+        lock(&self.latest).clone()
     }
 
-    /// Every reader has replayed `position`: marks at or below it need nothing any more, and
-    /// are dropped so they do not pile up.
-    pub(crate) fn forget_through(&self, position: u64) {
-        self.forgotten.fetch_max(position, Ordering::AcqRel);
+    /// Every reader has replayed `position`: marks it covers need nothing any more, and are
+    /// dropped so they do not pile up.
+    pub(crate) fn forget_through(&self, position: &Position) {
         {
-            let mut recorded = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
-            while recorded.front().is_some_and(|(at, _)| *at <= position) {
+            let mut forgotten = lock(&self.forgotten);
+            *forgotten = forgotten.join(position);
+        }
+        {
+            let mut recorded = lock(&self.recorded);
+            while recorded.front().is_some_and(|(at, _)| position.covers(at)) {
                 recorded.pop_front();
             }
         }
-        self.marks()
-            .retain(|_, mark| !matches!(mark, Mark::At(at) if *at <= position));
+        let now = Instant::now();
+        self.marks().retain(|_, mark| {
+            mark.settle_expired(now);
+            !matches!(mark, Mark::At(at) if position.covers(at))
+        });
     }
 
     /// The position a replica must have replayed to take reads: see [`Freshness::forgotten`].
-    pub(crate) fn forgotten(&self) -> u64 {
-        self.forgotten.load(Ordering::Acquire)
+    pub(crate) fn forgotten(&self) -> Position {
+        lock(&self.forgotten).clone()
     }
 
     /// `true` if an unseen write's mark is `age` old or older (the monitor uses
@@ -284,12 +358,12 @@ impl Freshness {
 
     /// Settle unseen writes' marks `age` old or older at `position`, the writer's position
     /// read now.
-    pub(crate) fn settle_stale_unseen(&self, position: u64, age: Duration) {
+    pub(crate) fn settle_stale_unseen(&self, position: &Position, age: Duration) {
         self.advance(position);
         for mark in self.marks().values_mut() {
-            if let Mark::Unseen { since, carried } = *mark {
+            if let Mark::Unseen { since, carried } = mark {
                 if since.elapsed() >= age {
-                    *mark = Mark::At(position.max(carried));
+                    *mark = Mark::At(position.join(carried));
                 }
             }
         }
@@ -299,6 +373,12 @@ impl Freshness {
     pub(crate) fn len(&self) -> usize {
         self.marks().len()
     }
+}
+
+/// A lock that a panic elsewhere does not poison for the pool: every update here leaves the
+/// value whole.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The marks, locked; on unlock their number is published for [`Freshness::need`].
@@ -331,19 +411,30 @@ impl Drop for Marks<'_> {
 /// header): reads after [`RwPool::after`](crate::RwPool::after) observe every write made
 /// before [`RwPool::write_token`](crate::RwPool::write_token) was called.
 ///
-/// Written as `rw1-` and the position in hex; parsed back with [`str::parse`].
+/// Written as `rw1-` and the position: each stream's counter in hex, comma-separated, the
+/// first stream bare and others as `stream:counter` (PostgreSQL's WAL is one stream; each
+/// MariaDB GTID domain is one). Parsed back with [`str::parse`].
 ///
 /// ```
 /// let token: sqlx_rw::WriteToken = "rw1-1a2b3c".parse().unwrap();
 /// assert_eq!(token.to_string(), "rw1-1a2b3c");
+/// let domains: sqlx_rw::WriteToken = "rw1-10,2:7".parse().unwrap();
+/// assert_eq!(domains.position().streams(), &[(0, 16), (2, 7)]);
 /// assert!("rw1-zz".parse::<sqlx_rw::WriteToken>().is_err());
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct WriteToken(pub(crate) u64);
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct WriteToken(pub(crate) Position);
+
+impl WriteToken {
+    /// The writer position the token carries.
+    pub fn position(&self) -> &Position {
+        &self.0
+    }
+}
 
 impl std::fmt::Display for WriteToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "rw1-{:x}", self.0)
+        write!(f, "rw1-{}", self.0.encode())
     }
 }
 
@@ -353,7 +444,10 @@ pub struct InvalidWriteToken;
 
 impl std::fmt::Display for InvalidWriteToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("not a sqlx-rw write token (expected `rw1-` and a hex position)")
+        f.write_str(
+            "not a sqlx-rw write token (expected `rw1-` and hex positions, `stream:counter` \
+             after the first)",
+        )
     }
 }
 
@@ -363,19 +457,24 @@ impl std::str::FromStr for WriteToken {
     type Err = InvalidWriteToken;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let hex = text.strip_prefix("rw1-").ok_or(InvalidWriteToken)?;
-        if hex.is_empty() || hex.len() > 16 {
+        let text = text.strip_prefix("rw1-").ok_or(InvalidWriteToken)?;
+        // Bounded: a token arrives from outside (a cookie, a header).
+        if text.len() > 1024 {
             return Err(InvalidWriteToken);
         }
-        u64::from_str_radix(hex, 16)
+        Position::decode(text)
             .map(WriteToken)
-            .map_err(|_| InvalidWriteToken)
+            .ok_or(InvalidWriteToken)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(n: u64) -> Position {
+        Position::scalar(n)
+    }
 
     #[test]
     fn task_marks_belong_to_their_task_and_pool_marks_to_everyone() {
@@ -386,38 +485,38 @@ mod tests {
                 .unwrap(),
         );
         let task = Freshness::new(ReadConsistency::Task);
-        task.wrote(a, 10);
-        assert_eq!(task.need(a), Need::At(10));
+        task.wrote(a, &at(10));
+        assert_eq!(task.need(a), Need::At(at(10)));
         assert_eq!(task.need(b), Need::Nothing);
         let pool = Freshness::new(ReadConsistency::Pool);
-        pool.wrote(a, 10);
-        assert_eq!(pool.need(b), Need::At(10));
+        pool.wrote(a, &at(10));
+        assert_eq!(pool.need(b), Need::At(at(10)));
         let eventual = Freshness::new(ReadConsistency::Eventual);
-        eventual.wrote(a, 10);
+        eventual.wrote(a, &at(10));
         assert_eq!(eventual.need(a), Need::Nothing);
-        assert_eq!(eventual.latest(), 10);
+        assert_eq!(eventual.latest(), at(10));
     }
 
     #[test]
     fn an_unseen_write_is_settled_only_by_a_read_on_the_writer() {
         let a = Owner::Thread(std::thread::current().id());
         let f = Freshness::new(ReadConsistency::Task);
-        f.wrote(a, 5);
+        f.wrote(a, &at(5));
         f.wrote_unseen(a);
-        f.wrote(a, 7);
+        f.wrote(a, &at(7));
         let Need::Unseen(seen) = f.need(a) else {
             panic!("unseen")
         };
-        f.settled(a, 9, seen);
-        assert_eq!(f.need(a), Need::At(9));
+        f.settled(a, &at(9), seen);
+        assert_eq!(f.need(a), Need::At(at(9)));
         // A position read before a later write is never below that write.
         f.wrote_unseen(a);
-        f.wrote(a, 20);
+        f.wrote(a, &at(20));
         let Need::Unseen(seen) = f.need(a) else {
             panic!("unseen")
         };
-        f.settled(a, 15, seen);
-        assert_eq!(f.need(a), Need::At(20));
+        f.settled(a, &at(15), seen);
+        assert_eq!(f.need(a), Need::At(at(20)));
         // A settle for an older mark leaves a newer one alone.
         f.wrote_unseen(a);
         std::thread::sleep(std::time::Duration::from_millis(2));
@@ -425,16 +524,16 @@ mod tests {
             panic!("unseen")
         };
         f.wrote_unseen(a);
-        f.settled(a, 30, older);
+        f.settled(a, &at(30), older);
         assert!(matches!(f.need(a), Need::Unseen(_)), "the newer mark stays");
         let Need::Unseen(seen) = f.need(a) else {
             panic!("unseen")
         };
-        f.settled(a, 9, seen);
-        assert_eq!(f.need(a), Need::At(20));
-        f.forget_through(19);
+        f.settled(a, &at(9), seen);
+        assert_eq!(f.need(a), Need::At(at(20)));
+        f.forget_through(&at(19));
         assert_eq!(f.len(), 1);
-        f.forget_through(20);
+        f.forget_through(&at(20));
         assert_eq!(f.len(), 0);
         assert_eq!(f.need(a), Need::Nothing);
     }
@@ -446,11 +545,11 @@ mod tests {
         f.wrote_unseen(a);
         assert!(!f.has_stale_unseen(Duration::from_secs(3600)));
         assert!(f.has_stale_unseen(Duration::ZERO));
-        f.settle_stale_unseen(12, Duration::from_secs(3600));
+        f.settle_stale_unseen(&at(12), Duration::from_secs(3600));
         assert!(matches!(f.need(a), Need::Unseen(_)), "too young to settle");
-        f.settle_stale_unseen(12, Duration::ZERO);
-        assert_eq!(f.need(a), Need::At(12));
-        f.forget_through(12);
+        f.settle_stale_unseen(&at(12), Duration::ZERO);
+        assert_eq!(f.need(a), Need::At(at(12)));
+        f.forget_through(&at(12));
         assert_eq!(f.len(), 0);
     }
 
@@ -459,28 +558,28 @@ mod tests {
         let a = Owner::Thread(std::thread::current().id());
         let f = Freshness::new(ReadConsistency::Eventual);
         assert_eq!(
-            f.behind(0),
+            f.behind(&at(0)),
             Duration::ZERO,
             "nothing written: nothing to trail"
         );
-        f.wrote(a, 10);
+        f.wrote(a, &at(10));
         std::thread::sleep(Duration::from_millis(30));
-        f.wrote(a, 20);
+        f.wrote(a, &at(20));
         assert!(
-            f.behind(0) >= Duration::from_millis(30),
+            f.behind(&at(0)) >= Duration::from_millis(30),
             "behind the first write"
         );
-        let second = f.behind(10);
+        let second = f.behind(&at(10));
         assert!(
             second < Duration::from_millis(30),
             "behind the second only: {second:?}"
         );
         assert_eq!(
-            f.behind(20),
+            f.behind(&at(20)),
             Duration::ZERO,
             "caught up, however idle the writer"
         );
-        f.forget_through(10);
+        f.forget_through(&at(10));
         assert_eq!(
             f.recorded.lock().unwrap().len(),
             1,
@@ -488,22 +587,63 @@ mod tests {
         );
         // A burst is kept in one entry, stamped with its first write.
         for position in 21..100 {
-            f.wrote(a, position);
+            f.wrote(a, &at(position));
         }
         assert!(f.recorded.lock().unwrap().len() <= 3);
-        assert_eq!(f.latest(), 99);
+        assert_eq!(f.latest(), at(99));
         // Bounded, whatever a stuck replica holds back.
         let f = Freshness::new(ReadConsistency::Eventual);
         let old = Instant::now() - Duration::from_secs(1);
         f.recorded
             .lock()
             .unwrap()
-            .extend((1..=RECORDED_MAX as u64).map(|position| (position, old)));
-        f.latest.store(RECORDED_MAX as u64, Ordering::Release);
-        f.advance(RECORDED_MAX as u64 + 5);
+            .extend((1..=RECORDED_MAX as u64).map(|position| (at(position), old)));
+        *f.latest.lock().unwrap() = at(RECORDED_MAX as u64);
+        f.advance(&at(RECORDED_MAX as u64 + 5));
         let recorded = f.recorded.lock().unwrap();
         assert_eq!(recorded.len(), RECORDED_MAX);
-        assert_eq!(recorded.back().unwrap().0, RECORDED_MAX as u64 + 5);
+        assert_eq!(recorded.back().unwrap().0, at(RECORDED_MAX as u64 + 5));
+    }
+
+    #[test]
+    fn a_write_without_a_position_sends_reads_to_the_writer_for_the_window() {
+        let a = Owner::Thread(std::thread::current().id());
+        let f = Freshness::new(ReadConsistency::Task);
+        f.wrote(a, &at(5));
+        f.wrote_untracked(a, Duration::from_millis(30));
+        assert_eq!(f.need(a), Need::Writer);
+        f.forget_through(&at(9));
+        assert_eq!(f.need(a), Need::Writer, "not dropped inside the window");
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(f.need(a), Need::At(at(5)), "then the positions it carried");
+        f.forget_through(&at(5));
+        assert_eq!(f.len(), 0);
+        // An unseen write is settled on the writer only: a later untracked one leaves it.
+        f.wrote_unseen(a);
+        f.wrote_untracked(a, Duration::from_secs(60));
+        assert!(matches!(f.need(a), Need::Unseen(_)));
+        let eventual = Freshness::new(ReadConsistency::Eventual);
+        eventual.wrote_untracked(a, Duration::from_secs(60));
+        assert_eq!(eventual.need(a), Need::Nothing);
+    }
+
+    #[test]
+    fn positions_of_several_streams_are_needed_stream_by_stream() {
+        let a = Owner::Thread(std::thread::current().id());
+        let f = Freshness::new(ReadConsistency::Task);
+        let two = |x, y| Position::from_streams([(0, x), (1, y)]);
+        f.wrote(a, &two(5, 1));
+        f.wrote(a, &two(3, 7));
+        assert_eq!(f.need(a), Need::At(two(5, 7)));
+        assert_eq!(f.latest(), two(5, 7));
+        // A replica ahead in one domain and behind in the other has not got the writes.
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(f.behind(&two(9, 6)) >= Duration::from_millis(2));
+        assert_eq!(f.behind(&two(5, 7)), Duration::ZERO);
+        f.forget_through(&two(9, 6));
+        assert_eq!(f.len(), 1, "not covered: kept");
+        f.forget_through(&two(5, 7));
+        assert_eq!(f.len(), 0);
     }
 
     #[test]
@@ -515,12 +655,23 @@ mod tests {
             ReadConsistency::Eventual,
         ] {
             let f = Freshness::new(mode);
-            f.observe(a, 42);
-            assert_eq!(f.need(a), Need::At(42), "{mode:?}");
+            f.observe(a, &at(42));
+            assert_eq!(f.need(a), Need::At(at(42)), "{mode:?}");
         }
-        let token: WriteToken = WriteToken(0xabc).to_string().parse().unwrap();
-        assert_eq!(token, WriteToken(0xabc));
-        for bad in ["", "rw1-", "rw2-10", "rw1-10000000000000000", "10"] {
+        let token: WriteToken = WriteToken(at(0xabc)).to_string().parse().unwrap();
+        assert_eq!(token, WriteToken(at(0xabc)));
+        let domains = WriteToken(Position::from_streams([(0, 3), (9, 0x20)]));
+        assert_eq!(domains.to_string(), "rw1-3,9:20");
+        assert_eq!(domains.to_string().parse::<WriteToken>(), Ok(domains));
+        for bad in [
+            "",
+            "rw1-",
+            "rw2-10",
+            "rw1-10000000000000000",
+            "10",
+            "rw1-1,",
+            "rw1-x:1",
+        ] {
             assert!(bad.parse::<WriteToken>().is_err(), "{bad}");
         }
     }

@@ -43,8 +43,8 @@
 
 #![warn(missing_docs)]
 
-#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
-compile_error!("sqlx-rw needs a backend: enable the `sqlite` or `postgres` feature");
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+compile_error!("sqlx-rw needs a backend: enable the `sqlite`, `postgres` or `mysql` feature");
 
 mod activity;
 mod backend;
@@ -57,6 +57,7 @@ mod freshness;
 mod options;
 mod owner;
 mod pool;
+mod position;
 mod readers;
 mod route;
 #[cfg(feature = "sea-orm")]
@@ -68,6 +69,10 @@ mod upkeep;
 mod writer;
 
 pub use activity::Activity;
+#[cfg(feature = "mysql")]
+pub use backend::mysql::options::{MySqlRwPool, MySqlRwPoolOptions};
+#[cfg(feature = "mysql")]
+pub use backend::mysql::MySqlSettings;
 #[cfg(feature = "postgres")]
 pub use backend::postgres::options::{PgRwPool, PgRwPoolOptions};
 #[cfg(feature = "postgres")]
@@ -81,6 +86,7 @@ pub use error::{RwErrorKind, RwPoolError};
 pub use freshness::{InvalidWriteToken, ReadConsistency, WriteToken};
 pub use options::RwPoolOptions;
 pub use pool::RwPool;
+pub use position::Position;
 pub use readers::ReadHold;
 pub use route::{words, Grammar, Reason, Route, SettingAccess, SettingUse, Target, Words};
 pub use stats::{Latency, ReplicaStats, Stats, WalStats};

@@ -58,6 +58,7 @@ pub(crate) struct Replicas {
     pub(crate) max_delay: Duration,
     pub(crate) check_every: Duration,
     pub(crate) read_timeout: Duration,
+    pub(crate) untracked_window: Duration,
 }
 
 /// A hook run on a connection: sqlx's `after_connect` shape.
@@ -170,6 +171,7 @@ impl<DB: Backend> Default for RwPoolOptions<DB> {
                 max_delay: Duration::from_secs(5),
                 check_every: Duration::from_millis(100),
                 read_timeout: Duration::from_secs(30),
+                untracked_window: Duration::from_secs(1),
             },
             settings: DB::default_settings(),
         }
@@ -331,6 +333,17 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// the latest write the pool saw before it is taken out of rotation (default 16 MiB).
     pub fn max_replica_lag(mut self, bytes: u64) -> Self {
         self.replicas.max_lag = bytes;
+        self
+    }
+
+    /// How long a task's reads go to the primary after a write whose position the server
+    /// cannot tell (default 1 s): a MySQL primary with `gtid_mode=OFF` keeps no GTIDs, so the
+    /// pool cannot know when a replica has a write, and bounds the time instead. The pool
+    /// says so at `connect` (a warning) and counts such writes in
+    /// [`Stats::untracked_writes`](crate::Stats::untracked_writes). Replicas that trail by
+    /// more than this serve such a task stale rows.
+    pub fn untracked_write_window(mut self, window: Duration) -> Self {
+        self.replicas.untracked_window = window;
         self
     }
 

@@ -68,6 +68,8 @@ pub(crate) struct Shared<DB: Backend> {
     pub(crate) upkeep: Option<Arc<dyn crate::upkeep::Upkeep<DB>>>,
     /// Which writes each read must see, for readers that lag (replicas).
     pub(crate) freshness: Freshness,
+    /// How long a task reads on the writer after a write whose position is unknown.
+    pub(crate) untracked_reads_on_writer: Duration,
 }
 
 impl<DB: Backend> RwPool<DB> {
@@ -169,6 +171,7 @@ impl<DB: Backend> RwPool<DB> {
             counters,
             upkeep: upkeep.clone(),
             freshness: Freshness::new(options.replicas.consistency),
+            untracked_reads_on_writer: options.replicas.untracked_window,
         });
         let period = (options.idle_transaction_timeout / 4)
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
@@ -196,7 +199,19 @@ impl<DB: Backend> RwPool<DB> {
     /// `connect` rather than by the first statement. The writer opens before any reader: it
     /// creates the file and switches it to WAL, which read-only connections cannot do.
     pub(crate) async fn warm_up(&self) -> Result<(), Error> {
-        self.0.writer.warm_up().await
+        self.0.writer.warm_up().await?;
+        if DB::readers_lag() && self.0.readers.is_some() {
+            let mut turn = self.0.writer.turn(Owner::current()).await?;
+            if let Some(why) = DB::positions_missing(turn.conn()).await? {
+                tracing::warn!(
+                    target: "sqlx_rw",
+                    pool = %self.0.name,
+                    "{why}: read-your-writes cannot follow replication; after each write, the \
+                     task's reads go to the primary for untracked_write_window"
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Where `sql` would run and why. Served from the verdict cache after the first call.
@@ -360,17 +375,26 @@ impl<DB: Backend> RwPool<DB> {
     /// ```
     pub async fn write_token(&self) -> Result<crate::WriteToken, Error> {
         if !DB::readers_lag() {
-            return Ok(crate::WriteToken(0));
+            return Ok(crate::WriteToken::default());
         }
         let owner = crate::owner::Owner::current();
         let position = match self.0.freshness.need(owner) {
-            crate::freshness::Need::At(position) => position.max(self.0.freshness.latest()),
-            crate::freshness::Need::Nothing => self.0.freshness.latest(),
+            crate::freshness::Need::At(position) => position.join(&self.0.freshness.latest()),
+            // No position to give: the token covers what the pool recorded.
+            crate::freshness::Need::Nothing | crate::freshness::Need::Writer => {
+                self.0.freshness.latest()
+            }
             crate::freshness::Need::Unseen(seen) => {
                 let mut turn = self.0.writer.turn(owner).await?;
-                let position = DB::write_position(turn.conn()).await?.unwrap_or(0);
-                self.0.freshness.settled(owner, position, seen);
-                position.max(self.0.freshness.latest())
+                let position = DB::write_position(turn.conn()).await?;
+                if position.is_none() {
+                    self.0
+                        .freshness
+                        .wrote_untracked(owner, self.0.untracked_reads_on_writer);
+                }
+                let position = position.unwrap_or_default();
+                self.0.freshness.settled(owner, &position, seen);
+                position.join(&self.0.freshness.latest())
             }
         };
         Ok(crate::WriteToken(position))
@@ -380,10 +404,10 @@ impl<DB: Backend> RwPool<DB> {
     /// to replicas that have replayed the writes the token covers, or to the primary.
     /// (The mark is the task's: a task spawned to read must call this itself.)
     pub fn after(&self, token: &crate::WriteToken) -> &Self {
-        if DB::readers_lag() && token.0 > 0 {
+        if DB::readers_lag() && !token.0.is_origin() {
             self.0
                 .freshness
-                .observe(crate::owner::Owner::current(), token.0);
+                .observe(crate::owner::Owner::current(), &token.0);
         }
         self
     }
@@ -421,10 +445,12 @@ impl<DB: Backend> RwPool<DB> {
         let need = match need {
             crate::freshness::Need::Nothing => None,
             crate::freshness::Need::At(position) => Some(position),
-            crate::freshness::Need::Unseen(_) => return self.acquire().await,
+            crate::freshness::Need::Unseen(_) | crate::freshness::Need::Writer => {
+                return self.acquire().await
+            }
         };
         match &self.0.readers {
-            Some(readers) => match readers.acquire(need).await {
+            Some(readers) => match readers.acquire(need.as_ref()).await {
                 Ok((conn, _)) => Ok(conn),
                 Err(NoReader::Failed(error)) => Err(error),
                 Err(NoReader::Unavailable | NoReader::Behind) => self.acquire().await,

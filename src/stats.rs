@@ -26,6 +26,7 @@ pub(crate) struct Counters {
     pub(crate) own_writer_reads: AtomicU64,
     pub(crate) fresh_reads_on_writer: AtomicU64,
     pub(crate) read_retries: AtomicU64,
+    pub(crate) untracked_writes: AtomicU64,
     pub(crate) writer_wait: Histogram,
     pub(crate) writer_hold: Histogram,
 }
@@ -84,6 +85,7 @@ impl Counters {
             own_writer_reads: Counters::load(&self.own_writer_reads),
             fresh_reads_on_writer: Counters::load(&self.fresh_reads_on_writer),
             read_retries: Counters::load(&self.read_retries),
+            untracked_writes: Counters::load(&self.untracked_writes),
             writer_wait: self.writer_wait.snapshot(),
             writer_hold: self.writer_hold.snapshot(),
             ..Stats::default()
@@ -250,8 +252,13 @@ pub struct Stats {
     /// Read-your-writes marks kept now (tasks whose writes some replica has not replayed).
     pub freshness_marks: u64,
     /// Reads that ran on the writer because no replica had replayed what they must see in
-    /// time (or the task's last write was made where the pool could not see it).
+    /// time (or the task's last write was made where the pool could not see it, or its
+    /// position is unknown).
     pub fresh_reads_on_writer: u64,
+    /// Writes committed through the pool whose position the server could not tell (MySQL
+    /// with `gtid_mode=OFF`): the task read on the primary for
+    /// [`untracked_write_window`](crate::RwPoolOptions::untracked_write_window) after each.
+    pub untracked_writes: u64,
     /// Reads a replica failed before any row reached the caller (its connection broke, or
     /// recovery cancelled the read) that ran again on the writer.
     pub read_retries: u64,
@@ -265,12 +272,13 @@ pub struct ReplicaStats {
     pub name: String,
     /// In rotation now.
     pub healthy: bool,
-    /// Why not, if not: `down`, `promoted` or `lagging`.
+    /// Why not, if not: `down`, `promoted`, `lagging` or `stopped` (a replica whose
+    /// replication does not run).
     pub state: &'static str,
     /// Reads it served.
     pub reads: u64,
-    /// How far it had replayed when last asked (0: unknown).
-    pub replayed: u64,
+    /// How far it had replayed when last asked (the origin: unknown).
+    pub replayed: crate::Position,
     /// How long ago the first write it had not replayed was made, when last asked (zero: it
     /// had every write the pool recorded). Compared with `max_replica_delay`.
     pub behind: std::time::Duration,

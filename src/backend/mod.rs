@@ -9,8 +9,11 @@ use futures_core::future::BoxFuture;
 use sqlx::{Connection, Database, Error, SqlStr};
 
 use crate::activity::Activity;
+use crate::position::Position;
 use crate::upkeep::Upkeep;
 
+#[cfg(feature = "mysql")]
+pub(crate) mod mysql;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
@@ -60,12 +63,15 @@ pub trait WriterGuard: Send + Sync {
 }
 
 /// What a replica says about itself, for the replica monitor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplicaState {
     /// It is still a replica (replaying the primary's changes). `false`: it was promoted.
     pub in_recovery: bool,
+    /// Its replication is running (for MySQL, both replication threads). `false`: it has
+    /// stopped replaying, and is taken out of rotation until it runs again.
+    pub replaying: bool,
     /// How far it has replayed, in the backend's positions, if known.
-    pub replayed: Option<u64>,
+    pub replayed: Option<Position>,
 }
 
 /// The connect options type of `DB`.
@@ -183,15 +189,45 @@ pub trait Backend: Database + Sized {
     }
 
     /// The writer's position now, on `conn` (the writer, right after a commit), if the
-    /// backend tracks positions.
-    fn write_position(conn: &mut Self::Connection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
+    /// backend tracks positions. `None` from a backend whose readers lag: the server keeps no
+    /// positions (see [`positions_missing`](Self::positions_missing)).
+    fn write_position(
+        conn: &mut Self::Connection,
+    ) -> BoxFuture<'_, Result<Option<Position>, Error>> {
+        let _ = conn;
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Why the writer behind `conn` (the primary) keeps no positions, if it keeps none (MySQL
+    /// with `gtid_mode=OFF`): asked once at `connect` when there are replicas, to say so.
+    /// Writes then report no position ([`write_position`](Self::write_position) gives
+    /// `None`), and their tasks read on the primary for a while instead.
+    fn positions_missing(
+        conn: &mut Self::Connection,
+    ) -> BoxFuture<'_, Result<Option<String>, Error>> {
         let _ = conn;
         Box::pin(async { Ok(None) })
     }
 
     /// How far the reader behind `conn` has replayed the writer's changes, if known.
-    fn replayed_position(conn: &mut Self::Connection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
+    fn replayed_position(
+        conn: &mut Self::Connection,
+    ) -> BoxFuture<'_, Result<Option<Position>, Error>> {
         let _ = conn;
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Wait on the reader behind `conn` until it has replayed `position`, for at most
+    /// `timeout`, in one request the server answers as soon as it has (MariaDB's
+    /// `MASTER_GTID_WAIT`): `Some(true)` if it has, `Some(false)` if not within `timeout`.
+    /// `None` (the default): the backend has no such wait, and the pool asks
+    /// [`replayed_position`](Self::replayed_position) again at growing intervals.
+    fn wait_for_position<'c>(
+        conn: &'c mut Self::Connection,
+        position: &'c Position,
+        timeout: std::time::Duration,
+    ) -> BoxFuture<'c, Result<Option<bool>, Error>> {
+        let _ = (conn, position, timeout);
         Box::pin(async { Ok(None) })
     }
 
@@ -201,6 +237,7 @@ pub trait Backend: Database + Sized {
         Box::pin(async {
             Ok(ReplicaState {
                 in_recovery: true,
+                replaying: true,
                 replayed: None,
             })
         })

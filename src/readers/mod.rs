@@ -13,6 +13,7 @@
 //! Every read passes a [`Gate`] before it takes a connection, so upkeep can hold new reads
 //! for a moment while the ones in flight end (see `gate`).
 
+use crate::position::Position;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -99,7 +100,7 @@ impl<DB: Backend> Readers<DB> {
     /// least busy target that qualifies.
     pub(crate) async fn acquire(
         &self,
-        need: Option<u64>,
+        need: Option<&Position>,
     ) -> Result<(PoolConnection<DB>, usize), NoReader> {
         let _pass = self.gate.pass().await;
         let deadline = Instant::now() + self.freshness_wait;
@@ -157,7 +158,6 @@ impl<DB: Backend> Readers<DB> {
                 target.reads.fetch_add(1, Ordering::Relaxed);
                 return Ok((conn, index));
             }
-            let need = need.unwrap_or(0);
             let asked = match self.read_timeout {
                 Some(bound) => tokio::time::timeout(bound, DB::replayed_position(&mut conn))
                     .await
@@ -172,21 +172,48 @@ impl<DB: Backend> Readers<DB> {
                 continue;
             };
             match asked {
-                Ok(Some(position)) => target.saw_replayed(position),
+                Ok(Some(position)) => target.saw_replayed(&position),
                 Ok(None) => {}
                 Err(error) => {
                     tracing::debug!(target: "sqlx_rw", replica = %target.name, %error, "replay position unknown");
                 }
             }
-            if target.replayed() >= need {
+            if need.is_none_or(|need| target.has_replayed(need)) {
                 target.reads.fetch_add(1, Ordering::Relaxed);
                 return Ok((conn, index));
             }
-            drop(conn);
             let now = Instant::now();
             if now >= deadline {
                 return Err(NoReader::Behind);
             }
+            if let Some(need) = need {
+                // A server that can wait for the position answers the moment it is there.
+                let left = deadline - now;
+                // The server's own wait, and the read timeout on top for a stalled server.
+                let bound = left + self.read_timeout.unwrap_or(Duration::from_secs(1));
+                let waited =
+                    tokio::time::timeout(bound, DB::wait_for_position(&mut conn, need, left)).await;
+                match waited {
+                    Ok(Ok(Some(true))) => {
+                        target.saw_replayed(need);
+                        target.reads.fetch_add(1, Ordering::Relaxed);
+                        return Ok((conn, index));
+                    }
+                    Ok(Ok(Some(false))) => return Err(NoReader::Behind),
+                    // No such wait here: look again below.
+                    Ok(Ok(None)) => {}
+                    Ok(Err(error)) => {
+                        tracing::debug!(target: "sqlx_rw", replica = %target.name, %error, "waiting for a position failed");
+                    }
+                    Err(_) => {
+                        conn.close_on_drop();
+                        self.stalled(index);
+                        tried_down[index] = true;
+                        continue;
+                    }
+                }
+            }
+            drop(conn);
             tokio::time::sleep(look.min(deadline - now)).await;
             look = look.saturating_mul(2);
         }
@@ -207,11 +234,11 @@ impl<DB: Backend> Readers<DB> {
 
     /// The target for a read that needs `need`: the least busy healthy target that has
     /// replayed it (`true`), else the least busy healthy one to look at again (`false`).
-    fn choose(&self, need: Option<u64>, skip: &[bool]) -> Option<(usize, bool)> {
+    fn choose(&self, need: Option<&Position>, skip: &[bool]) -> Option<(usize, bool)> {
         // One target (SQLite's file): nothing to weigh.
         if let [only] = self.targets.as_slice() {
             let usable = !skip[0] && only.health() == Health::Up;
-            let fresh = need.is_none_or(|need| only.replayed() >= need);
+            let fresh = need.is_none_or(|need| only.has_replayed(need));
             return usable.then_some((0, fresh));
         }
         // Ties go round: the walk starts one target further each time.
@@ -223,7 +250,7 @@ impl<DB: Backend> Readers<DB> {
             .filter(|(i, t)| !skip[*i] && t.health() == Health::Up);
         let mut best: Option<(usize, bool, usize)> = None;
         for (index, target) in live {
-            let fresh = need.is_none_or(|need| target.replayed() >= need);
+            let fresh = need.is_none_or(|need| target.has_replayed(need));
             let busy = target.in_flight();
             let better = match best {
                 None => true,

@@ -3,9 +3,10 @@
 //! puts it back.
 //!
 //! A replica is out of rotation while it does not answer within the probe timeout ([`Down`]),
-//! answers but is no longer in recovery (it was promoted: [`Promoted`]), or trails
+//! answers but is no longer in recovery (it was promoted: [`Promoted`]), answers but does not
+//! replay (its replication stopped: [`Stopped`]), or trails
 //! ([`Lagging`]): it has replayed less than the pool's latest recorded write minus
-//! `max_replica_lag` bytes, or the first write it misses was recorded more than
+//! `max_replica_lag` (in the backend's units: bytes of WAL, transactions), or the first write it misses was recorded more than
 //! `max_replica_delay` ago. Both are measured against writes the pool saw, so an idle primary
 //! never makes a replica look behind (the time since a replica's last replayed commit would:
 //! it grows while nothing is written). Positions every replica has replayed are dropped from
@@ -14,6 +15,7 @@
 //! [`Down`]: Health::Down
 //! [`Promoted`]: Health::Promoted
 //! [`Lagging`]: Health::Lagging
+//! [`Stopped`]: Health::Stopped
 
 use std::sync::Weak;
 use std::time::Duration;
@@ -48,15 +50,15 @@ pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, bounds: Replicas)
             .map(|target| probe::<DB>(target, &shared.freshness, &bounds));
         futures_util::future::join_all(probes).await;
         // Lagging replicas answer, so their positions are current: they hold marks back too.
-        // Down ones do not, and must catch up to the floor to rejoin.
+        // Down and stopped ones do not, and must catch up to the floor to rejoin.
         let everyone = readers
             .targets
             .iter()
             .filter(|t| matches!(t.health(), Health::Up | Health::Lagging))
             .map(Target::replayed)
-            .min();
+            .reduce(|a, b| a.meet(&b));
         if let Some(position) = everyone {
-            shared.freshness.forget_through(position);
+            shared.freshness.forget_through(&position);
         }
         if shared.freshness.has_stale_unseen(SETTLE_UNSEEN) {
             settle_unseen(&shared).await;
@@ -76,10 +78,10 @@ async fn settle_unseen<DB: Backend>(shared: &Shared<DB>) {
         return;
     };
     match tokio::time::timeout(PROBE_TIMEOUT, DB::write_position(turn.conn())).await {
-        Ok(Ok(Some(position))) => shared
+        Ok(Ok(position)) => shared
             .freshness
-            .settle_stale_unseen(position, SETTLE_UNSEEN),
-        Ok(_) => {}
+            .settle_stale_unseen(&position.unwrap_or_default(), SETTLE_UNSEEN),
+        Ok(Err(_)) => {}
         // Mid-query: not a connection to park for the next caller.
         Err(_) => turn.discard(),
     }
@@ -106,13 +108,15 @@ async fn probe<DB: Backend>(target: &Target<DB>, freshness: &Freshness, bounds: 
                 target.set_replayed(position);
             }
             let replayed = target.replayed();
-            let behind = freshness.behind(replayed);
+            let behind = freshness.behind(&replayed);
             target.set_behind(behind);
             if !state.in_recovery {
                 Health::Promoted
-            } else if freshness.latest().saturating_sub(replayed) > bounds.max_lag
+            } else if !state.replaying {
+                Health::Stopped
+            } else if freshness.latest().distance(&replayed) > bounds.max_lag
                 || behind > bounds.max_delay
-                || replayed < freshness.forgotten()
+                || !replayed.covers(&freshness.forgotten())
             {
                 Health::Lagging
             } else {

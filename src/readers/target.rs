@@ -9,6 +9,7 @@
 //! SQLite) a journal-mode change away from WAL and back. The old pool closes in the background
 //! once the reads it lent out come back.
 
+use crate::position::Position;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Mutex, RwLock};
@@ -32,6 +33,9 @@ pub(crate) enum Health {
     Promoted = 2,
     /// Answers but lags past the configured bound.
     Lagging = 3,
+    /// Answers and is a replica, but does not replay (its replication threads stopped): what
+    /// it serves only gets older.
+    Stopped = 4,
 }
 
 impl Health {
@@ -40,7 +44,8 @@ impl Health {
             0 => Health::Up,
             1 => Health::Down,
             2 => Health::Promoted,
-            _ => Health::Lagging,
+            3 => Health::Lagging,
+            _ => Health::Stopped,
         }
     }
 }
@@ -60,9 +65,9 @@ pub(crate) struct Target<DB: Backend> {
     /// the pool since.
     options: Mutex<Options<DB>>,
     health: AtomicU8,
-    /// How far the target has replayed the writer's changes, as the backend measures it (0:
-    /// unknown). Only ever raised.
-    replayed: AtomicU64,
+    /// How far the target has replayed the writer's changes, as the backend measures it (the
+    /// origin: unknown). Only ever raised between probes.
+    replayed: Mutex<Position>,
     /// How far in time it trailed when last asked, in microseconds.
     behind: AtomicU64,
     /// Reads served here, for stats.
@@ -93,7 +98,7 @@ impl<DB: Backend> Target<DB> {
                 settings: HashMap::new(),
             }),
             health: AtomicU8::new(Health::Up as u8),
-            replayed: AtomicU64::new(0),
+            replayed: Mutex::default(),
             behind: AtomicU64::new(0),
             reads: AtomicU64::new(0),
         }
@@ -116,19 +121,29 @@ impl<DB: Backend> Target<DB> {
         self.health.swap(health as u8, Ordering::AcqRel) != health as u8
     }
 
-    pub(crate) fn replayed(&self) -> u64 {
-        self.replayed.load(Ordering::Acquire)
+    pub(crate) fn replayed(&self) -> Position {
+        self.replayed_lock().clone()
+    }
+
+    /// `true` if the target is known to have replayed `need`.
+    pub(crate) fn has_replayed(&self, need: &Position) -> bool {
+        self.replayed_lock().covers(need)
     }
 
     /// A read saw the target at `position` (it only moves forward between probes).
-    pub(crate) fn saw_replayed(&self, position: u64) {
-        self.replayed.fetch_max(position, Ordering::AcqRel);
+    pub(crate) fn saw_replayed(&self, position: &Position) {
+        let mut replayed = self.replayed_lock();
+        *replayed = replayed.join(position);
     }
 
     /// The monitor asked: `position` as the target says now. Stored as it is, lower or not:
     /// a standby restarted after a crash may have replayed less than it had before.
-    pub(crate) fn set_replayed(&self, position: u64) {
-        self.replayed.store(position, Ordering::Release);
+    pub(crate) fn set_replayed(&self, position: Position) {
+        *self.replayed_lock() = position;
+    }
+
+    fn replayed_lock(&self) -> std::sync::MutexGuard<'_, Position> {
+        self.replayed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The monitor found it `behind` in time (for stats).
@@ -257,6 +272,7 @@ impl<DB: Backend> Target<DB> {
                 Health::Down => "down",
                 Health::Promoted => "promoted",
                 Health::Lagging => "lagging",
+                Health::Stopped => "stopped",
             },
             reads: self.reads.load(Ordering::Relaxed),
             replayed: self.replayed(),

@@ -60,13 +60,23 @@ impl VerdictCache {
     /// Entries are keyed by the text without comments. The exact text is tried first, so the
     /// common case (no comments, or the same comments every time) costs one lookup; text whose
     /// comments vary (a trace id per request) costs a comment strip and a second lookup, never
-    /// a parse, and adds no entry.
-    pub(crate) fn get_or_insert(&self, sql: &str, classify: impl FnOnce() -> Verdict) -> Verdict {
+    /// a parse, and adds no entry. Text the database reads differently from the scan
+    /// (`opaque`: for MySQL, comments the server runs) is keyed by its exact text only.
+    pub(crate) fn get_or_insert(
+        &self,
+        sql: &str,
+        opaque: fn(&str) -> bool,
+        classify: impl FnOnce() -> Verdict,
+    ) -> Verdict {
         if let Some(verdict) = lock(self.shard(sql)).get(sql, self.shard_budget) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return verdict;
         }
-        let stripped = without_comments(sql);
+        let stripped = if opaque(sql) {
+            None
+        } else {
+            without_comments(sql)
+        };
         let key = stripped.as_deref().unwrap_or(sql);
         if stripped.is_some() {
             if let Some(verdict) = lock(self.shard(key)).get(key, self.shard_budget) {
@@ -170,10 +180,14 @@ mod tests {
         let cache = VerdictCache::new(1 << 20);
         let mut parses = 0;
         for _ in 0..10 {
-            cache.get_or_insert("SELECT 1", || {
-                parses += 1;
-                verdict()
-            });
+            cache.get_or_insert(
+                "SELECT 1",
+                |_| false,
+                || {
+                    parses += 1;
+                    verdict()
+                },
+            );
         }
         assert_eq!(parses, 1);
         assert_eq!((cache.hits(), cache.misses()), (9, 1));
@@ -185,13 +199,30 @@ mod tests {
         let mut parses = 0;
         for trace in 0..100 {
             let sql = format!("/* traceparent='00-{trace:032x}' */ SELECT * FROM t WHERE id = ?");
-            cache.get_or_insert(&sql, || {
-                parses += 1;
-                verdict()
-            });
+            cache.get_or_insert(
+                &sql,
+                |_| false,
+                || {
+                    parses += 1;
+                    verdict()
+                },
+            );
         }
         assert_eq!(parses, 1);
         assert_eq!(cache.size().0, 1);
+    }
+
+    #[test]
+    fn text_whose_comments_the_database_runs_is_never_keyed_without_them() {
+        let cache = VerdictCache::new(1 << 20);
+        let opaque = |sql: &str| sql.contains("/*!");
+        cache.get_or_insert("SELECT 1", opaque, verdict);
+        let hidden = cache.get_or_insert("SELECT 1 /*!, f() */", opaque, || {
+            Verdict::writer(Reason::Unparseable)
+        });
+        assert!(hidden.route.is_writer(), "classified on its own");
+        let again = cache.get_or_insert("SELECT 1 /*!, f() */", opaque, verdict);
+        assert!(again.route.is_writer(), "and cached by its exact text");
     }
 
     #[test]
@@ -199,7 +230,11 @@ mod tests {
         let budget = 64 * 1024;
         let cache = VerdictCache::new(budget);
         for i in 0..100_000 {
-            cache.get_or_insert(&format!("SELECT * FROM t WHERE id = {i}"), verdict);
+            cache.get_or_insert(
+                &format!("SELECT * FROM t WHERE id = {i}"),
+                |_| false,
+                verdict,
+            );
         }
         let (_, bytes) = cache.size();
         // Each shard may exceed its half-budget by one entry before it rotates.
@@ -214,11 +249,15 @@ mod tests {
         let cache = VerdictCache::new(16 * 1024);
         let mut parses = 0;
         for i in 0..20_000 {
-            cache.get_or_insert(&format!("SELECT {i}"), verdict);
-            cache.get_or_insert("SELECT hot", || {
-                parses += 1;
-                verdict()
-            });
+            cache.get_or_insert(&format!("SELECT {i}"), |_| false, verdict);
+            cache.get_or_insert(
+                "SELECT hot",
+                |_| false,
+                || {
+                    parses += 1;
+                    verdict()
+                },
+            );
         }
         assert_eq!(parses, 1);
     }

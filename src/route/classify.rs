@@ -122,7 +122,10 @@ pub(crate) fn classify(sql: &str, grammar: &Grammar, is_temp: &dyn Fn(&str) -> b
         }
     };
     if verdict.route.is_reader() {
-        if facts.later_call {
+        if (grammar.opaque)(sql) {
+            // The scan below may have missed what the database will run: prove nothing.
+            verdict = Verdict::writer(Reason::Unparseable).with_txn(verdict.txn);
+        } else if facts.later_call {
             // A function that writes in a batch's later statement fails after the earlier
             // ones returned results: too late to run the batch again on the writer.
             verdict = Verdict::writer(Reason::MixedBatch);

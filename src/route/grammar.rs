@@ -27,6 +27,13 @@ pub struct Grammar {
     /// `true` if a function with this name (in any letter case) reads state of the connection
     /// it runs on (so the statement must run on the writer, where the caller's writes happened).
     pub connection_function: fn(&str) -> bool,
+    /// `true` if a word, wherever it stands, reads or sets state of the connection it runs on
+    /// (for MySQL, `@` of `@user_var` and `@@system_var`).
+    pub connection_word: fn(&str) -> bool,
+    /// `true` if the word scan cannot read `sql` as the database does (for MySQL: backslash
+    /// escapes in strings, `#` comments, `/*! … */` comments the server runs): such text is
+    /// sent to the writer, whatever it parses as.
+    pub opaque: fn(&str) -> bool,
     /// `true` if a word followed by `(` (a function, or a keyword such as `IN`) is known to
     /// only read. Consulted for the statements after the first of a batch, where a function
     /// that writes would fail after earlier results reached the caller, too late to heal.

@@ -122,7 +122,8 @@ impl TextFacts {
                 word.eq_ignore_ascii_case("temp") || word.eq_ignore_ascii_case("temporary");
             facts.temp_name |= is_one_of(word, grammar.temp_schemas) || is_temp(word);
             let call = words.peek() == Some(&"(");
-            facts.connection_call |= call && (grammar.connection_function)(word);
+            facts.connection_call |=
+                (call && (grammar.connection_function)(word)) || (grammar.connection_word)(word);
             facts.later_call |= call && after_semicolon && !(grammar.read_function)(word);
         }
         facts

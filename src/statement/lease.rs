@@ -16,6 +16,7 @@ use crate::backend::Backend;
 use crate::freshness::Need;
 use crate::owner::Owner;
 use crate::pool::RwPool;
+use crate::position::Position;
 use crate::readers::{is_pool_condition, NoReader};
 use crate::route::classify::{Setting, TxnEffect, Verdict};
 use crate::route::{Reason, Route, Target};
@@ -146,9 +147,10 @@ impl<DB: Backend> RwPool<DB> {
                         unseen = Some(since);
                         None
                     }
+                    Need::Writer => None,
                 };
                 if let Some(need) = need {
-                    match readers.acquire(need).await {
+                    match readers.acquire(need.as_ref()).await {
                         Ok((conn, _))
                             if run
                                 && matches!(
@@ -191,8 +193,14 @@ impl<DB: Backend> RwPool<DB> {
             if let (Some(seen), true) = (unseen, run) {
                 // The task committed where the pool could not see: every write of its is on
                 // the writer by now, so the writer's position settles what its reads need.
-                if let Some(position) = DB::write_position(turn.conn()).await? {
-                    self.0.freshness.settled(owner, position, seen);
+                match DB::write_position(turn.conn()).await? {
+                    Some(position) => self.0.freshness.settled(owner, &position, seen),
+                    None => {
+                        self.0.freshness.settled(owner, &Position::ORIGIN, seen);
+                        self.0
+                            .freshness
+                            .wrote_untracked(owner, self.0.untracked_reads_on_writer);
+                    }
                 }
             }
             // In-memory, paused readers, a reader that cannot open: reads run on the writer,
@@ -326,8 +334,14 @@ impl<DB: Backend> RwPool<DB> {
             return;
         }
         match DB::write_position(conn).await {
-            Ok(Some(position)) => self.0.freshness.wrote(owner, position),
-            Ok(None) => {}
+            Ok(Some(position)) => self.0.freshness.wrote(owner, &position),
+            // The server keeps no position: the task reads on the writer for a while.
+            Ok(None) => {
+                bump(&self.0.counters.untracked_writes);
+                self.0
+                    .freshness
+                    .wrote_untracked(owner, self.0.untracked_reads_on_writer);
+            }
             Err(error) => {
                 tracing::debug!(target: "sqlx_rw", %error, "writer position unknown after a write");
                 self.0.freshness.wrote_unseen(owner);

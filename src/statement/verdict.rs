@@ -42,7 +42,9 @@ impl<DB: Backend> RwPool<DB> {
         if sql.len() > MAX_CACHED_LEN {
             return classify();
         }
-        self.0.cache.get_or_insert(sql, classify)
+        self.0
+            .cache
+            .get_or_insert(sql, DB::grammar().opaque, classify)
     }
 
     fn is_temp(&self, name: &str) -> bool {

@@ -37,3 +37,27 @@ mod postgres {
 
     crate::behaviour_suite!(fresh());
 }
+
+mod mysql {
+    use crate::common::my;
+
+    /// A fresh database on the shared MariaDB cluster, and a pool on its primary and both
+    /// replicas, in `Pool` consistency (as for PostgreSQL).
+    async fn fresh() -> Option<((), sqlx_rw::MySqlRwPool)> {
+        let cluster = my::shared()?;
+        let (primary, replicas) = my::fresh_database(&cluster, "behaviour").await;
+        let pool = replicas
+            .into_iter()
+            .fold(sqlx_rw::MySqlRwPoolOptions::new(), |o, replica| {
+                o.replica_with(replica)
+            })
+            .read_consistency(sqlx_rw::ReadConsistency::Pool)
+            .replica_wait(std::time::Duration::from_secs(5))
+            .connect_with(primary)
+            .await
+            .unwrap();
+        Some(((), pool))
+    }
+
+    crate::behaviour_suite!(fresh());
+}

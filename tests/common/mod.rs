@@ -4,6 +4,7 @@
 pub mod capture;
 pub mod child;
 pub mod doc_block;
+pub mod my;
 pub mod pg;
 
 use sqlx::sqlite::SqliteConnectOptions;

@@ -19,6 +19,8 @@ pub(crate) static GRAMMAR: Grammar = Grammar {
     setting,
     unparsed_setting,
     assignments,
+    connection_word: |_| false,
+    opaque: |_| false,
     connection_function: is_primary_function,
     read_function: is_read_function,
     write_keywords: &WRITE_KEYWORDS,

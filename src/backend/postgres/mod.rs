@@ -15,6 +15,7 @@ use sqlx::{Error, Postgres, SqlStr};
 
 use crate::activity::Activity;
 use crate::backend::{Backend, ErrorClass, ReplicaState, WriterGuard};
+use crate::position::Position;
 use crate::route::Grammar;
 
 mod grammar;
@@ -170,22 +171,24 @@ impl Backend for Postgres {
         true
     }
 
-    fn write_position(conn: &mut PgConnection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
+    fn write_position(conn: &mut PgConnection) -> BoxFuture<'_, Result<Option<Position>, Error>> {
         Box::pin(async move {
             let position: Option<i64> = sqlx::query_scalar(WRITE_POSITION)
                 .fetch_one(&mut *conn)
                 .await?;
-            Ok(position.map(|p| p as u64))
+            Ok(position.map(|p| Position::scalar(p as u64)))
         })
     }
 
-    fn replayed_position(conn: &mut PgConnection) -> BoxFuture<'_, Result<Option<u64>, Error>> {
+    fn replayed_position(
+        conn: &mut PgConnection,
+    ) -> BoxFuture<'_, Result<Option<Position>, Error>> {
         Box::pin(async move {
             let sql = position_query("pg_last_wal_replay_lsn");
             let position: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                 .fetch_one(&mut *conn)
                 .await?;
-            Ok(position.map(|p| p as u64))
+            Ok(position.map(|p| Position::scalar(p as u64)))
         })
     }
 
@@ -199,7 +202,8 @@ impl Backend for Postgres {
                     .await?;
             Ok(ReplicaState {
                 in_recovery,
-                replayed: replayed.map(|p| p as u64),
+                replaying: true,
+                replayed: replayed.map(|p| Position::scalar(p as u64)),
             })
         })
     }

@@ -61,7 +61,9 @@ impl RwPool<Postgres> {
     pub async fn connect_with_replicas(primary: &str, replicas: &[&str]) -> Result<Self, Error> {
         let options = replicas
             .iter()
-            .fold(RwPoolOptions::new(), |options, url| options.replica(url));
+            .fold(RwPoolOptions::<Postgres>::new(), |options, url| {
+                options.replica(url)
+            });
         options.connect(primary).await
     }
 }

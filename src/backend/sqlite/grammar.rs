@@ -15,6 +15,8 @@ pub(crate) static GRAMMAR: Grammar = Grammar {
     setting,
     unparsed_setting,
     assignments: |sql| pragma_assignments(sql, SettingAccess::PerConnection),
+    connection_word: |_| false,
+    opaque: |_| false,
     connection_function: is_connection_function,
     // SQLite's built-in functions never write.
     read_function: |_| true,
