@@ -78,6 +78,7 @@ pub(crate) fn publish(stats: &Stats, name: &str, replicas: bool) {
             "sqlx_rw_fresh_reads_on_writer_total",
             stats.fresh_reads_on_writer,
         ),
+        ("sqlx_rw_untracked_writes_total", stats.untracked_writes),
     ];
     for (metric, value) in counters {
         counter!(metric, "pool" => pool.clone()).absolute(value);

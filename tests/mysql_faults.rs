@@ -54,15 +54,24 @@ async fn wait_for(what: &str, within: Duration, check: impl Fn() -> bool) -> Dur
     started.elapsed()
 }
 
-/// What a load saw: failed reads, stale reads, reads.
+/// What a load saw: failed reads, stale reads, reads; reads of older rows (outside the
+/// write-then-read steps) and how many of those replicas served.
 #[derive(Debug, Default)]
 struct Load {
     failed: u64,
     stale: u64,
     reads: u64,
+    outside: u64,
+    outside_on_replicas: u64,
 }
 
-/// 8 tasks insert a row, then read it back 9 times, until `stop`.
+/// Reads an older row and says where it ran: 1 on a replica (`read_only`), 0 on the primary.
+const OLDER_ROW_WHERE: &str = "SELECT CAST(g.VARIABLE_VALUE = 'ON' AS SIGNED) \
+     FROM information_schema.GLOBAL_VARIABLES g \
+     WHERE g.VARIABLE_NAME = 'READ_ONLY' AND EXISTS (SELECT 1 FROM t WHERE id = ?)";
+
+/// 8 tasks insert a row, then read it back 9 times, and read a row written 10 rounds before
+/// from another task's point of view, until `stop`.
 fn read_load(pool: &MySqlRwPool, stop: &Arc<AtomicBool>) -> Vec<tokio::task::JoinHandle<Load>> {
     (0..8i64)
         .map(|task| {
@@ -94,6 +103,21 @@ fn read_load(pool: &MySqlRwPool, stop: &Arc<AtomicBool>) -> Vec<tokio::task::Joi
                             Ok(_) => {}
                         }
                     }
+                    if round >= 10 {
+                        load.outside += 1;
+                        let on_replica: Result<Option<i64>, _> =
+                            sqlx::query_scalar(OLDER_ROW_WHERE)
+                                .bind(id - 10)
+                                .fetch_optional(&pool)
+                                .await;
+                        match on_replica {
+                            Ok(on) => load.outside_on_replicas += on.unwrap_or(0) as u64,
+                            Err(error) => {
+                                eprintln!("read failed: {error}");
+                                load.failed += 1;
+                            }
+                        }
+                    }
                     round += 1;
                 }
                 load
@@ -109,7 +133,21 @@ async fn totals(tasks: Vec<tokio::task::JoinHandle<Load>>) -> Load {
         sum.failed += load.failed;
         sum.stale += load.stale;
         sum.reads += load.reads;
+        sum.outside += load.outside;
+        sum.outside_on_replicas += load.outside_on_replicas;
     }
+    assert!(sum.outside > 100, "the load read older rows: {sum:?}");
+    let share = sum.outside_on_replicas as f64 / sum.outside as f64;
+    eprintln!(
+        "reads of older rows on replicas: {:.1} % of {}",
+        share * 100.0,
+        sum.outside
+    );
+    assert!(
+        share >= 0.9,
+        "replicas served {:.1} % of the reads of older rows",
+        share * 100.0
+    );
     sum
 }
 
