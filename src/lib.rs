@@ -39,6 +39,12 @@
 //! it, in queue order. Everything the pool writes is visible to every later read. Reads do not
 //! run in parallel, which suits the test suites in-memory databases are used for.
 //!
+//! # Servers with replicas
+//!
+//! The same pool routes between a primary and replicas for PostgreSQL (`PgRwPool`, feature
+//! `postgres`, `docs/postgres.md`) and MySQL/MariaDB (`MySqlRwPool`, feature `mysql`,
+//! `docs/mysql.md`), with read-your-writes by the server's own positions (WAL, GTIDs).
+//!
 //! See `docs/design.md` for the architecture and `docs/routing.md` for the routing table.
 
 #![warn(missing_docs)]
