@@ -79,6 +79,7 @@ pub(crate) fn publish(stats: &Stats, name: &str, replicas: bool) {
             stats.fresh_reads_on_writer,
         ),
         ("sqlx_rw_untracked_writes_total", stats.untracked_writes),
+        ("sqlx_rw_position_reads_total", stats.position_reads),
     ];
     for (metric, value) in counters {
         counter!(metric, "pool" => pool.clone()).absolute(value);

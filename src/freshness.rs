@@ -1,10 +1,14 @@
 //! Read-your-writes: which reads must see which writes, and where the pool learns both sides.
 //!
 //! Replicas replay the primary's changes a little later (on the reference machine, 17.5 % of
-//! reads sent to a streaming standby right after a commit missed the row). The pool keeps the
-//! writer's position after each write it sees commit ([`Freshness::wrote`]), by task or for
-//! the whole pool as [`ReadConsistency`] says, and a read that must see a position goes only
-//! to a replica that has replayed it (see `readers`), or to the writer.
+//! reads sent to a streaming standby right after a commit missed the row). After each write it
+//! sees commit, the pool marks the task (or, as [`ReadConsistency`] says, the whole pool) with
+//! the instant ([`Freshness::wrote_pending`]): the write's position is not read then, which
+//! would cost every write a round trip. The first read that needs it reads the writer's
+//! position once ([`Need::Pending`]; one read serves every mark made before it began, so tasks
+//! share it), or the replica monitor does at its next look, whichever comes first
+//! ([`Freshness::resolved`]). A read that must see a position goes only to a replica that has
+//! replayed it (see `readers`), or to the writer.
 //!
 //! A write made on a connection the pool handed out (`begin()`, `acquire()`) commits where the
 //! pool cannot see it: the task is marked instead ([`Freshness::wrote_unseen`]), and its next
@@ -47,6 +51,9 @@ pub(crate) enum Need {
     /// A write whose position the writer could not tell (the server keeps none: MySQL with
     /// `gtid_mode=OFF`), made less than the configured while ago: the read runs on the writer.
     Writer,
+    /// A write committed at this instant whose position is not known yet: read the writer's
+    /// position (after it), then the read needs that.
+    Pending(Instant),
 }
 
 /// Who a recorded position belongs to.
@@ -71,6 +78,12 @@ enum Mark {
         until: Instant,
         carried: Position,
     },
+    /// A write that committed at `since`, whose position is read later: any writer position
+    /// read after `since` covers it. `carried`: the positions held besides it.
+    Pending {
+        since: Instant,
+        carried: Position,
+    },
 }
 
 impl Mark {
@@ -78,7 +91,9 @@ impl Mark {
     fn position(&self) -> &Position {
         match self {
             Mark::At(at) => at,
-            Mark::Unseen { carried, .. } | Mark::Untracked { carried, .. } => carried,
+            Mark::Unseen { carried, .. }
+            | Mark::Untracked { carried, .. }
+            | Mark::Pending { carried, .. } => carried,
         }
     }
 
@@ -94,6 +109,10 @@ impl Mark {
             },
             Mark::Untracked { until, carried } => Mark::Untracked {
                 until: *until,
+                carried: carried.join(position),
+            },
+            Mark::Pending { since, carried } => Mark::Pending {
+                since: *since,
                 carried: carried.join(position),
             },
         }
@@ -126,6 +145,9 @@ pub(crate) struct Freshness {
     forgotten: Mutex<Position>,
     /// Marks kept, mirrored outside the lock for the read path.
     count: AtomicU64,
+    /// When the first write since the writer's position was last read committed (in every
+    /// mode: the monitor reads the position then, for replica lag).
+    dirty: Mutex<Option<Instant>>,
     /// The pool's latest position each time it moved, and when, oldest first: a chain (each
     /// covers the one before), so how long ago a replica's first missing write was made is
     /// found by bisection ([`Freshness::behind`]).
@@ -148,6 +170,7 @@ impl Freshness {
             latest: Mutex::default(),
             forgotten: Mutex::default(),
             count: AtomicU64::new(0),
+            dirty: Mutex::default(),
             recorded: Mutex::default(),
         }
     }
@@ -155,6 +178,11 @@ impl Freshness {
     /// The writer was at `position` after a write: the pool's latest position, and when it
     /// moved.
     fn advance(&self, position: &Position) {
+        self.advance_at(position, Instant::now());
+    }
+
+    /// The same, for writes first made at `at`.
+    fn advance_at(&self, position: &Position, at: Instant) {
         let latest = {
             let mut latest = lock(&self.latest);
             if latest.covers(position) {
@@ -163,21 +191,20 @@ impl Freshness {
             *latest = latest.join(position);
             latest.clone()
         };
-        let now = Instant::now();
         let mut recorded = lock(&self.recorded);
         let full = recorded.len() >= RECORDED_MAX;
         match recorded.back_mut() {
             // A racing caller recorded a later position first: it covers this one, and was
             // stamped no later.
             Some((last, _)) if last.covers(&latest) => {}
-            Some((last, at)) if full || now.duration_since(*at) < RECORD_GRAIN => {
+            Some((last, stamp)) if full || at.duration_since(*stamp) < RECORD_GRAIN => {
                 *last = last.join(&latest)
             }
             Some((last, _)) => {
                 let next = last.join(&latest);
-                recorded.push_back((next, now));
+                recorded.push_back((next, at));
             }
-            None => recorded.push_back((latest, now)),
+            None => recorded.push_back((latest, at)),
         }
     }
 
@@ -208,13 +235,81 @@ impl Freshness {
         }
     }
 
-    /// `owner` committed a write; the writer was at `position` after it.
+    /// `owner` committed a write; the writer was at `position` after it. (The pool learns
+    /// positions later: [`wrote_pending`](Self::wrote_pending); the tests give them at once.)
+    #[cfg(test)]
     pub(crate) fn wrote(&self, owner: Owner, position: &Position) {
         self.advance(position);
         let Some(key) = self.key(owner) else { return };
         let mut marks = self.marks();
         let mark = marks.entry(key).or_insert(Mark::At(Position::ORIGIN));
         *mark = mark.with(position);
+    }
+
+    /// `owner` committed a write just now, whose position is read later: its reads (or
+    /// everyone's, in `Pool` consistency) first learn the writer's position.
+    pub(crate) fn wrote_pending(&self, owner: Owner) {
+        lock(&self.dirty).get_or_insert_with(Instant::now);
+        let Some(key) = self.key(owner) else { return };
+        let since = Instant::now();
+        let mut marks = self.marks();
+        let mark = marks.entry(key).or_insert(Mark::At(Position::ORIGIN));
+        *mark = match mark {
+            // Settled only on the writer, by a position read after this write too.
+            Mark::Unseen { .. } => return,
+            Mark::At(carried) | Mark::Untracked { carried, .. } | Mark::Pending { carried, .. } => {
+                Mark::Pending {
+                    since,
+                    carried: std::mem::take(carried),
+                }
+            }
+        };
+    }
+
+    /// When the first write since the last call committed, if one did: the writer's
+    /// position is to be read now (by the monitor, for replica lag, or by a read that needs
+    /// it), and is stamped with that instant ([`resolved`](Self::resolved)).
+    pub(crate) fn take_dirty(&self) -> Option<Instant> {
+        lock(&self.dirty).take()
+    }
+
+    /// A read of the writer's position failed: the writes it was to cover are still unread.
+    pub(crate) fn redirty(&self, first_write: Option<Instant>) {
+        if let Some(first) = first_write {
+            let mut dirty = lock(&self.dirty);
+            *dirty = Some(dirty.map_or(first, |d| d.min(first)));
+        }
+    }
+
+    /// The writer's position read `started` (before the read began) is `position`: every
+    /// pending mark made before then needs that position now. `first_write`: when the first
+    /// write it covers committed (from [`take_dirty`](Self::take_dirty)), for replica delay.
+    /// `None` for `position`: the server keeps no positions; those marks' tasks read on the
+    /// writer for `window` instead.
+    pub(crate) fn resolved(
+        &self,
+        position: Option<&Position>,
+        started: Instant,
+        first_write: Option<Instant>,
+        window: Duration,
+    ) {
+        if let Some(position) = position {
+            self.advance_at(position, first_write.unwrap_or(started));
+        }
+        for mark in self.marks().values_mut() {
+            if let Mark::Pending { since, carried } = mark {
+                if *since <= started {
+                    let carried = std::mem::take(carried);
+                    *mark = match position {
+                        Some(position) => Mark::At(position.join(&carried)),
+                        None => Mark::Untracked {
+                            until: Instant::now() + window,
+                            carried,
+                        },
+                    };
+                }
+            }
+        }
     }
 
     /// `owner` committed a write whose position the writer could not tell: its reads (or
@@ -227,14 +322,12 @@ impl Freshness {
         *mark = match mark {
             // A write the pool could not see is settled only on the writer: that stays.
             Mark::Unseen { .. } => return,
-            Mark::At(carried) => Mark::Untracked {
-                until,
-                carried: std::mem::take(carried),
-            },
-            Mark::Untracked { carried, .. } => Mark::Untracked {
-                until,
-                carried: std::mem::take(carried),
-            },
+            Mark::At(carried) | Mark::Untracked { carried, .. } | Mark::Pending { carried, .. } => {
+                Mark::Untracked {
+                    until,
+                    carried: std::mem::take(carried),
+                }
+            }
         };
     }
 
@@ -311,6 +404,9 @@ impl Freshness {
                 (_, Mark::Unseen { since, .. }) => Need::Unseen(*since),
                 (Need::Unseen(a), _) => Need::Unseen(a),
                 (_, Mark::Untracked { .. }) | (Need::Writer, _) => Need::Writer,
+                (Need::Pending(a), Mark::Pending { since: b, .. }) => Need::Pending(a.max(*b)),
+                (_, Mark::Pending { since, .. }) => Need::Pending(*since),
+                (Need::Pending(a), _) => Need::Pending(a),
                 (Need::At(a), Mark::At(b)) => Need::At(a.join(b)),
                 (Need::Nothing, Mark::At(b)) => Need::At(b.clone()),
             };
@@ -625,6 +721,48 @@ mod tests {
         let eventual = Freshness::new(ReadConsistency::Eventual);
         eventual.wrote_untracked(a, Duration::from_secs(60));
         assert_eq!(eventual.need(a), Need::Nothing);
+    }
+
+    #[test]
+    fn a_pending_write_is_resolved_by_any_position_read_after_it() {
+        let (a, b) = (
+            Owner::Thread(std::thread::current().id()),
+            Owner::Thread(
+                std::thread::spawn(|| std::thread::current().id())
+                    .join()
+                    .unwrap(),
+            ),
+        );
+        let f = Freshness::new(ReadConsistency::Task);
+        assert_eq!(f.take_dirty(), None);
+        f.wrote(a, &at(3));
+        f.wrote_pending(a);
+        let Need::Pending(since) = f.need(a) else {
+            panic!("pending")
+        };
+        f.wrote_pending(b);
+        let first = f.take_dirty().expect("writes since the last read");
+        assert!(first <= since);
+        // A read begun before b's write resolves a's mark only.
+        f.resolved(Some(&at(2)), since, Some(first), Duration::ZERO);
+        assert_eq!(f.need(a), Need::At(at(3)), "what it carried, joined");
+        assert!(matches!(f.need(b), Need::Pending(_)));
+        f.resolved(Some(&at(9)), Instant::now(), None, Duration::ZERO);
+        assert_eq!(f.need(b), Need::At(at(9)));
+        assert_eq!(f.latest(), at(9));
+        // A failed read puts the writes back for the next.
+        f.wrote_pending(a);
+        let first = f.take_dirty();
+        f.redirty(first);
+        assert_eq!(f.take_dirty(), first);
+        // A server without positions: the marks read on the writer for the window.
+        f.resolved(None, Instant::now(), None, Duration::from_secs(60));
+        assert_eq!(f.need(a), Need::Writer);
+        // Eventual mode keeps no marks, but still notes the write for the monitor.
+        let e = Freshness::new(ReadConsistency::Eventual);
+        e.wrote_pending(a);
+        assert_eq!(e.need(a), Need::Nothing);
+        assert!(e.take_dirty().is_some());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
@@ -70,6 +70,94 @@ pub(crate) struct Shared<DB: Backend> {
     pub(crate) freshness: Freshness,
     /// How long a task reads on the writer after a write whose position is unknown.
     pub(crate) untracked_reads_on_writer: Duration,
+    /// The writer's server keeps no positions (found at `connect`, or when a read of the
+    /// position came back empty after a write).
+    pub(crate) positions_missing: AtomicBool,
+    /// One read of the writer's position at a time: reads that wait behind it find their
+    /// pending marks resolved by it.
+    pub(crate) learning: tokio::sync::Mutex<()>,
+}
+
+impl<DB: Backend> Shared<DB> {
+    /// Resolve `owner`'s pending read-your-writes mark: read the writer's position (unless a
+    /// read begun after the mark, by another task or the monitor, already has).
+    pub(crate) async fn learn_position(&self, owner: Owner) -> Result<(), Error> {
+        let _one = self.learning.lock().await;
+        if !matches!(
+            self.freshness.need(owner),
+            crate::freshness::Need::Pending(_)
+        ) {
+            return Ok(());
+        }
+        let first_write = self.freshness.take_dirty();
+        self.read_position(owner, first_write).await
+    }
+
+    /// Make the pool's latest position cover every write committed so far (for a write
+    /// token): read the writer's position if a write committed since it was last read.
+    pub(crate) async fn learn_latest(&self, owner: Owner) -> Result<(), Error> {
+        let _one = self.learning.lock().await;
+        match self.freshness.take_dirty() {
+            Some(first_write) => self.read_position(owner, Some(first_write)).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Read the writer's position (the caller holds `learning`), and resolve the marks made
+    /// before the read began; `first_write`: when the first write it covers committed.
+    async fn read_position(
+        &self,
+        owner: Owner,
+        first_write: Option<std::time::Instant>,
+    ) -> Result<(), Error> {
+        let started = std::time::Instant::now();
+        let mut turn = match self.writer.turn(owner).await {
+            Ok(turn) => turn,
+            Err(error) => {
+                self.freshness.redirty(first_write);
+                return Err(error);
+            }
+        };
+        crate::stats::bump(&self.counters.position_reads);
+        match DB::write_position(turn.conn()).await {
+            Ok(position) => {
+                self.resolved(position.as_ref(), started, first_write);
+                Ok(())
+            }
+            Err(error) => {
+                self.freshness.redirty(first_write);
+                self.position_failed(&mut turn, &error);
+                Err(error)
+            }
+        }
+    }
+
+    /// Reading the position on `turn` failed with `error`: a broken connection is closed, and
+    /// the parked ones with it (a restart or a cut took them too), not handed to a caller.
+    pub(crate) fn position_failed(&self, turn: &mut crate::writer::Turn<DB>, error: &Error) {
+        if DB::connection_broken(error) {
+            turn.discard();
+            self.writer.discard_parked();
+        }
+    }
+
+    /// The writer's position read at `started` is `position` (`None`: the server keeps none).
+    pub(crate) fn resolved(
+        &self,
+        position: Option<&crate::Position>,
+        started: std::time::Instant,
+        first_write: Option<std::time::Instant>,
+    ) {
+        if position.is_none() {
+            self.positions_missing.store(true, Ordering::Release);
+        }
+        self.freshness.resolved(
+            position,
+            started,
+            first_write,
+            self.untracked_reads_on_writer,
+        );
+    }
 }
 
 impl<DB: Backend> RwPool<DB> {
@@ -172,6 +260,8 @@ impl<DB: Backend> RwPool<DB> {
             upkeep: upkeep.clone(),
             freshness: Freshness::new(options.replicas.consistency),
             untracked_reads_on_writer: options.replicas.untracked_window,
+            positions_missing: AtomicBool::new(false),
+            learning: tokio::sync::Mutex::new(()),
         });
         let period = (options.idle_transaction_timeout / 4)
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
@@ -203,6 +293,7 @@ impl<DB: Backend> RwPool<DB> {
         if DB::readers_lag() && self.0.readers.is_some() {
             let mut turn = self.0.writer.turn(Owner::current()).await?;
             if let Some(why) = DB::positions_missing(turn.conn()).await? {
+                self.0.positions_missing.store(true, Ordering::Release);
                 tracing::warn!(
                     target: "sqlx_rw",
                     pool = %self.0.name,
@@ -380,9 +471,18 @@ impl<DB: Backend> RwPool<DB> {
         let owner = crate::owner::Owner::current();
         let position = match self.0.freshness.need(owner) {
             crate::freshness::Need::At(position) => position.join(&self.0.freshness.latest()),
-            // No position to give: the token covers what the pool recorded.
-            crate::freshness::Need::Nothing | crate::freshness::Need::Writer => {
-                self.0.freshness.latest()
+            crate::freshness::Need::Nothing
+            | crate::freshness::Need::Writer
+            | crate::freshness::Need::Pending(_) => {
+                // Writes whose position was not read yet (this task's, in any mode): read it,
+                // so the token covers them.
+                self.0.learn_latest(owner).await?;
+                match self.0.freshness.need(owner) {
+                    crate::freshness::Need::At(position) => {
+                        position.join(&self.0.freshness.latest())
+                    }
+                    _ => self.0.freshness.latest(),
+                }
             }
             crate::freshness::Need::Unseen(seen) => {
                 let mut turn = self.0.writer.turn(owner).await?;
@@ -441,13 +541,18 @@ impl<DB: Backend> RwPool<DB> {
     /// Take a read-only reader connection (the writer for an in-memory database, or while
     /// readers are paused because the database is not in WAL mode).
     pub async fn acquire_read(&self) -> Result<PoolConnection<DB>, Error> {
-        let need = self.0.freshness.need(crate::owner::Owner::current());
+        let owner = crate::owner::Owner::current();
+        let mut need = self.0.freshness.need(owner);
+        if let crate::freshness::Need::Pending(_) = need {
+            self.0.learn_position(owner).await?;
+            need = self.0.freshness.need(owner);
+        }
         let need = match need {
             crate::freshness::Need::Nothing => None,
             crate::freshness::Need::At(position) => Some(position),
-            crate::freshness::Need::Unseen(_) | crate::freshness::Need::Writer => {
-                return self.acquire().await
-            }
+            crate::freshness::Need::Unseen(_)
+            | crate::freshness::Need::Writer
+            | crate::freshness::Need::Pending(_) => return self.acquire().await,
         };
         match &self.0.readers {
             Some(readers) => match readers.acquire(need.as_ref()).await {

@@ -27,6 +27,7 @@ pub(crate) struct Counters {
     pub(crate) fresh_reads_on_writer: AtomicU64,
     pub(crate) read_retries: AtomicU64,
     pub(crate) untracked_writes: AtomicU64,
+    pub(crate) position_reads: AtomicU64,
     pub(crate) writer_wait: Histogram,
     pub(crate) writer_hold: Histogram,
 }
@@ -86,6 +87,7 @@ impl Counters {
             fresh_reads_on_writer: Counters::load(&self.fresh_reads_on_writer),
             read_retries: Counters::load(&self.read_retries),
             untracked_writes: Counters::load(&self.untracked_writes),
+            position_reads: Counters::load(&self.position_reads),
             writer_wait: self.writer_wait.snapshot(),
             writer_hold: self.writer_hold.snapshot(),
             ..Stats::default()
@@ -259,6 +261,11 @@ pub struct Stats {
     /// with `gtid_mode=OFF`): the task read on the primary for
     /// [`untracked_write_window`](crate::RwPoolOptions::untracked_write_window) after each.
     pub untracked_writes: u64,
+    /// Reads of the writer's position (WAL, GTID) for read-your-writes and replica lag: by a
+    /// read that must see a write whose position was not known yet, or by the replica monitor
+    /// after writes. Each covers every write committed before it began; writes themselves read
+    /// none.
+    pub position_reads: u64,
     /// Reads a replica failed before any row reached the caller (its connection broke, or
     /// recovery cancelled the read) that ran again on the writer.
     pub read_retries: u64,

@@ -242,6 +242,7 @@ async fn each_replica_is_published_under_its_own_label() {
     let values_now = values.lock().unwrap().clone();
     assert!(values_now.contains_key("sqlx_rw_fresh_reads_on_writer_total{pool=replicated}"));
     assert!(values_now.contains_key("sqlx_rw_untracked_writes_total{pool=replicated}"));
+    assert!(values_now.contains_key("sqlx_rw_position_reads_total{pool=replicated}"));
     assert!(values_now.contains_key("sqlx_rw_readers_open{pool=replicated,replica=all}"));
     assert!(
         !values_now.keys().any(|k| k.contains("sqlx-rw-test-secret")),

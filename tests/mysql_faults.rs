@@ -374,3 +374,75 @@ async fn a_replica_that_trails_in_time_or_in_transactions_leaves_rotation() {
     by_count.close().await;
     pool.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_read_no_position_and_one_read_of_it_serves_every_write_before_it() {
+    // The monitor looks rarely here: only reads learn positions.
+    let options = MySqlRwPoolOptions::new()
+        .replica_check_interval(Duration::from_secs(3600))
+        .read_consistency(sqlx_rw::ReadConsistency::Task);
+    let Some((cluster, pool)) = cluster_and_pool("positions", options).await else {
+        return;
+    };
+    let _teardown = Teardown(cluster.clone());
+    for id in 0..200i64 {
+        sqlx::query("INSERT INTO t VALUES (?, ?)")
+            .bind(id)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(pool.stats().position_reads, 0, "no write read a position");
+    // The read after them learns it once, and sees the last write.
+    let v: Option<i64> = sqlx::query_scalar("SELECT v FROM t WHERE id = 199")
+        .fetch_optional(&pool)
+        .await
+        .unwrap();
+    assert_eq!(v, Some(199));
+    assert_eq!(pool.stats().position_reads, 1);
+    for _ in 0..10 {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(pool.stats().position_reads, 1, "known from then on");
+    // 16 tasks write at once, then read: every read sees its task's write, with no more
+    // position reads than reads, and fewer when reads queue behind one another's.
+    let mut tasks = Vec::new();
+    for task in 0..16i64 {
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut stale = 0;
+            for round in 0..50i64 {
+                let id = 1000 + task * 100 + round;
+                sqlx::query("INSERT INTO t VALUES (?, ?)")
+                    .bind(id)
+                    .bind(round)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                let v: Option<i64> = sqlx::query_scalar("SELECT v FROM t WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&pool)
+                    .await
+                    .unwrap();
+                stale += u64::from(v != Some(round));
+            }
+            stale
+        }));
+    }
+    let mut stale = 0;
+    for task in tasks {
+        stale += task.await.unwrap();
+    }
+    let stats = pool.stats();
+    eprintln!(
+        "16 tasks × 50 write-then-read: {stale} stale, {} position reads for 800 reads after a write",
+        stats.position_reads - 1
+    );
+    assert_eq!(stale, 0);
+    assert!(stats.position_reads - 1 <= 800);
+    pool.close().await;
+}

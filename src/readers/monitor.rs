@@ -44,6 +44,8 @@ pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, bounds: Replicas)
         let Some(readers) = shared.readers.clone() else {
             return;
         };
+        // The writer's position since the last writes, first: the replicas are judged against it.
+        sample_writer(&shared).await;
         let probes = readers
             .targets
             .iter()
@@ -66,6 +68,40 @@ pub(crate) async fn run<DB: Backend>(shared: Weak<Shared<DB>>, bounds: Replicas)
     }
 }
 
+/// Writes committed since the writer's position was last read: read it (for replica lag),
+/// and resolve the pending marks made before the read began, so that tasks reading later find
+/// them resolved.
+async fn sample_writer<DB: Backend>(shared: &Shared<DB>) {
+    let _one = shared.learning.lock().await;
+    // Taken under the lock: a write token waiting for it must find the position read.
+    let Some(first_write) = shared.freshness.take_dirty() else {
+        return;
+    };
+    let started = std::time::Instant::now();
+    let Ok(Ok(mut turn)) = tokio::time::timeout(
+        PROBE_TIMEOUT,
+        shared.writer.turn(crate::owner::Owner::current()),
+    )
+    .await
+    else {
+        shared.freshness.redirty(Some(first_write));
+        return;
+    };
+    crate::stats::bump(&shared.counters.position_reads);
+    match tokio::time::timeout(PROBE_TIMEOUT, DB::write_position(turn.conn())).await {
+        Ok(Ok(position)) => shared.resolved(position.as_ref(), started, Some(first_write)),
+        Ok(Err(error)) => {
+            shared.position_failed(&mut turn, &error);
+            shared.freshness.redirty(Some(first_write));
+        }
+        // Mid-query: not a connection to park for the next caller.
+        Err(_) => {
+            turn.discard();
+            shared.freshness.redirty(Some(first_write));
+        }
+    }
+}
+
 /// Marks of writes the pool could not see, whose task has not read since: settled from the
 /// writer's position so they end (and are dropped once every replica passes it).
 async fn settle_unseen<DB: Backend>(shared: &Shared<DB>) {
@@ -81,7 +117,7 @@ async fn settle_unseen<DB: Backend>(shared: &Shared<DB>) {
         Ok(Ok(position)) => shared
             .freshness
             .settle_stale_unseen(&position.unwrap_or_default(), SETTLE_UNSEEN),
-        Ok(Err(_)) => {}
+        Ok(Err(error)) => shared.position_failed(&mut turn, &error),
         // Mid-query: not a connection to park for the next caller.
         Err(_) => turn.discard(),
     }

@@ -7,6 +7,7 @@
 //! is now open, closed, or must be asked of the connection, and the writer is pinned to the
 //! task or released accordingly.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
@@ -140,14 +141,20 @@ impl<DB: Backend> RwPool<DB> {
             }
             let mut unseen = None;
             if let (Target::Reader, Some(readers)) = (verdict.route.target(), &self.0.readers) {
-                let need = match self.0.freshness.need(owner) {
+                let mut need = self.0.freshness.need(owner);
+                if let Need::Pending(_) = need {
+                    self.0.learn_position(owner).await?;
+                    need = self.0.freshness.need(owner);
+                }
+                let need = match need {
                     Need::Nothing => Some(None),
                     Need::At(position) => Some(Some(position)),
                     Need::Unseen(since) => {
                         unseen = Some(since);
                         None
                     }
-                    Need::Writer => None,
+                    // Still pending (a write of this task's since): the writer has it.
+                    Need::Writer | Need::Pending(_) => None,
                 };
                 if let Some(need) = need {
                     match readers.acquire(need.as_ref()).await {
@@ -325,27 +332,22 @@ impl<DB: Backend> RwPool<DB> {
         }
     }
 
-    /// `owner`'s write has committed on `conn` (the writer): record where the writer is now,
-    /// for reads that must see it. If the position cannot be read, the task's next read runs
-    /// on the writer instead.
-    async fn committed(&self, owner: Owner, conn: &mut DB::Connection) {
+    /// `owner`'s write has committed: mark its reads (see `freshness`). Its position is read
+    /// when a read first needs it, or by the replica monitor: not here, which would cost every
+    /// write a round trip.
+    fn committed(&self, owner: Owner) {
         // Without replicas every read runs on the writer: no position to keep.
         if !DB::readers_lag() || self.0.readers.is_none() {
             return;
         }
-        match DB::write_position(conn).await {
-            Ok(Some(position)) => self.0.freshness.wrote(owner, &position),
+        if self.0.positions_missing.load(Ordering::Acquire) {
             // The server keeps no position: the task reads on the writer for a while.
-            Ok(None) => {
-                bump(&self.0.counters.untracked_writes);
-                self.0
-                    .freshness
-                    .wrote_untracked(owner, self.0.untracked_reads_on_writer);
-            }
-            Err(error) => {
-                tracing::debug!(target: "sqlx_rw", %error, "writer position unknown after a write");
-                self.0.freshness.wrote_unseen(owner);
-            }
+            bump(&self.0.counters.untracked_writes);
+            self.0
+                .freshness
+                .wrote_untracked(owner, self.0.untracked_reads_on_writer);
+        } else {
+            self.0.freshness.wrote_pending(owner);
         }
     }
 
@@ -415,7 +417,7 @@ impl<DB: Backend> RwPool<DB> {
                     self.0.writer.pin(owner, turn);
                 } else {
                     if ok && verdict.route.is_writer() {
-                        self.committed(owner, turn.conn()).await;
+                        self.committed(owner);
                     }
                     drop(turn);
                 }
@@ -444,7 +446,7 @@ impl<DB: Backend> RwPool<DB> {
                 } else {
                     used.armed = false;
                     if ok && !used.on_reader() {
-                        self.committed(owner, used.conn()).await;
+                        self.committed(owner);
                     }
                     self.0.writer.unpin(used);
                 }
