@@ -78,10 +78,13 @@ enum Mark {
         until: Instant,
         carried: Position,
     },
-    /// A write that committed at `since`, whose position is read later: any writer position
-    /// read after `since` covers it. `carried`: the positions held besides it.
+    /// Writes whose position is read later, committed from `first` (or after: it may be
+    /// earlier than the first still unread) to `last`: a writer position read after `last`
+    /// covers them all; a read that began before `first` needs none of them. `carried`: the
+    /// positions held besides them.
     Pending {
-        since: Instant,
+        first: Instant,
+        last: Instant,
         carried: Position,
     },
 }
@@ -111,8 +114,13 @@ impl Mark {
                 until: *until,
                 carried: carried.join(position),
             },
-            Mark::Pending { since, carried } => Mark::Pending {
-                since: *since,
+            Mark::Pending {
+                first,
+                last,
+                carried,
+            } => Mark::Pending {
+                first: *first,
+                last: *last,
                 carried: carried.join(position),
             },
         }
@@ -251,18 +259,23 @@ impl Freshness {
     pub(crate) fn wrote_pending(&self, owner: Owner) {
         lock(&self.dirty).get_or_insert_with(Instant::now);
         let Some(key) = self.key(owner) else { return };
-        let since = Instant::now();
+        let now = Instant::now();
         let mut marks = self.marks();
         let mark = marks.entry(key).or_insert(Mark::At(Position::ORIGIN));
         *mark = match mark {
             // Settled only on the writer, by a position read after this write too.
             Mark::Unseen { .. } => return,
-            Mark::At(carried) | Mark::Untracked { carried, .. } | Mark::Pending { carried, .. } => {
-                Mark::Pending {
-                    since,
-                    carried: std::mem::take(carried),
-                }
-            }
+            // Earlier writes still unread keep their place: a read begun after them needs them.
+            Mark::Pending { first, carried, .. } => Mark::Pending {
+                first: *first,
+                last: now,
+                carried: std::mem::take(carried),
+            },
+            Mark::At(carried) | Mark::Untracked { carried, .. } => Mark::Pending {
+                first: now,
+                last: now,
+                carried: std::mem::take(carried),
+            },
         };
     }
 
@@ -297,8 +310,13 @@ impl Freshness {
             self.advance_at(position, first_write.unwrap_or(started));
         }
         for mark in self.marks().values_mut() {
-            if let Mark::Pending { since, carried } = mark {
-                if *since <= started {
+            if let Mark::Pending {
+                first,
+                last,
+                carried,
+            } = mark
+            {
+                if *last <= started {
                     let carried = std::mem::take(carried);
                     *mark = match position {
                         Some(position) => Mark::At(position.join(&carried)),
@@ -307,6 +325,14 @@ impl Freshness {
                             carried,
                         },
                     };
+                } else if let Some(position) = position {
+                    // Writes after the read began stay pending (from then on, at the latest);
+                    // a read begun before them needs only what was read.
+                    *carried = carried.join(position);
+                    if *first <= started {
+                        // Strictly after the read: a read that began then needs none of them.
+                        *first = started + Duration::from_nanos(1);
+                    }
                 }
             }
         }
@@ -378,6 +404,12 @@ impl Freshness {
     /// What a read by `owner` must see: its own marks (its writes, tokens it observes) and, in
     /// `Pool` consistency, the pool's.
     pub(crate) fn need(&self, owner: Owner) -> Need {
+        self.need_at(owner, Instant::now())
+    }
+
+    /// What a read by `owner` that began at `began` must see: a write committed after that
+    /// (another task's, in `Pool` consistency) is not its business, only what was known then.
+    pub(crate) fn need_at(&self, owner: Owner, began: Instant) -> Need {
         // Most reads: no mark anywhere, and no lock taken to learn it.
         if self.count.load(Ordering::Acquire) == 0 {
             return Need::Nothing;
@@ -404,9 +436,14 @@ impl Freshness {
                 (_, Mark::Unseen { since, .. }) => Need::Unseen(*since),
                 (Need::Unseen(a), _) => Need::Unseen(a),
                 (_, Mark::Untracked { .. }) | (Need::Writer, _) => Need::Writer,
-                (Need::Pending(a), Mark::Pending { since: b, .. }) => Need::Pending(a.max(*b)),
-                (_, Mark::Pending { since, .. }) => Need::Pending(*since),
+                (Need::Pending(a), Mark::Pending { first: b, .. }) if *b <= began => {
+                    Need::Pending(a.max(*b))
+                }
+                (_, Mark::Pending { first, .. }) if *first <= began => Need::Pending(*first),
                 (Need::Pending(a), _) => Need::Pending(a),
+                // Every pending write came after the read began: it needs what was carried.
+                (Need::At(a), Mark::Pending { carried, .. }) => Need::At(a.join(carried)),
+                (Need::Nothing, Mark::Pending { carried, .. }) => Need::At(carried.clone()),
                 (Need::At(a), Mark::At(b)) => Need::At(a.join(b)),
                 (Need::Nothing, Mark::At(b)) => Need::At(b.clone()),
             };
@@ -758,6 +795,30 @@ mod tests {
         // A server without positions: the marks read on the writer for the window.
         f.resolved(None, Instant::now(), None, Duration::from_secs(60));
         assert_eq!(f.need(a), Need::Writer);
+        // Pool mode: a read that began after a's write needs it, whatever was written since.
+        let pool = Freshness::new(ReadConsistency::Pool);
+        pool.wrote(a, &at(1));
+        pool.wrote_pending(a);
+        let began = Instant::now();
+        std::thread::sleep(Duration::from_millis(1));
+        pool.wrote_pending(b);
+        assert!(
+            matches!(pool.need_at(b, began), Need::Pending(_)),
+            "a's write is unread"
+        );
+        // Read begun after a's write, before b's: a read before both needs only what it carried.
+        let before = began - Duration::from_secs(1);
+        assert_eq!(pool.need_at(a, before), Need::At(at(1)));
+        pool.resolved(Some(&at(5)), began, None, Duration::ZERO);
+        assert_eq!(
+            pool.need_at(a, began),
+            Need::At(at(5)),
+            "b's write came after"
+        );
+        assert!(
+            matches!(pool.need(a), Need::Pending(_)),
+            "but a read now needs it"
+        );
         // Eventual mode keeps no marks, but still notes the write for the monitor.
         let e = Freshness::new(ReadConsistency::Eventual);
         e.wrote_pending(a);

@@ -81,10 +81,15 @@ pub(crate) struct Shared<DB: Backend> {
 impl<DB: Backend> Shared<DB> {
     /// Resolve `owner`'s pending read-your-writes mark: read the writer's position (unless a
     /// read begun after the mark, by another task or the monitor, already has).
-    pub(crate) async fn learn_position(&self, owner: Owner) -> Result<(), Error> {
+    /// `began`: when the read began; writes committed after it are not its business.
+    pub(crate) async fn learn_position(
+        &self,
+        owner: Owner,
+        began: std::time::Instant,
+    ) -> Result<(), Error> {
         let _one = self.learning.lock().await;
         if !matches!(
-            self.freshness.need(owner),
+            self.freshness.need_at(owner, began),
             crate::freshness::Need::Pending(_)
         ) {
             return Ok(());
@@ -542,10 +547,11 @@ impl<DB: Backend> RwPool<DB> {
     /// readers are paused because the database is not in WAL mode).
     pub async fn acquire_read(&self) -> Result<PoolConnection<DB>, Error> {
         let owner = crate::owner::Owner::current();
-        let mut need = self.0.freshness.need(owner);
+        let began = std::time::Instant::now();
+        let mut need = self.0.freshness.need_at(owner, began);
         if let crate::freshness::Need::Pending(_) = need {
-            self.0.learn_position(owner).await?;
-            need = self.0.freshness.need(owner);
+            self.0.learn_position(owner, began).await?;
+            need = self.0.freshness.need_at(owner, began);
         }
         let need = match need {
             crate::freshness::Need::Nothing => None,

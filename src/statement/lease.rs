@@ -141,10 +141,11 @@ impl<DB: Backend> RwPool<DB> {
             }
             let mut unseen = None;
             if let (Target::Reader, Some(readers)) = (verdict.route.target(), &self.0.readers) {
-                let mut need = self.0.freshness.need(owner);
+                let began = std::time::Instant::now();
+                let mut need = self.0.freshness.need_at(owner, began);
                 if let Need::Pending(_) = need {
-                    self.0.learn_position(owner).await?;
-                    need = self.0.freshness.need(owner);
+                    self.0.learn_position(owner, began).await?;
+                    need = self.0.freshness.need_at(owner, began);
                 }
                 let need = match need {
                     Need::Nothing => Some(None),

@@ -184,6 +184,10 @@ async fn eventual_consistency_reads_stale_which_proves_the_test_can_fail() {
     let Some((stale, share)) = run(ReadConsistency::Eventual, WriteWith::Autocommit).await else {
         return;
     };
+    eprintln!(
+        "Eventual: {stale} stale of 10,000 write-then-read, {:.1} % of reads on replicas",
+        share * 100.0
+    );
     assert!(
         stale > 0,
         "Eventual mode read no stale row: the test could not see one"
