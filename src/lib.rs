@@ -83,6 +83,8 @@ pub use backend::mysql::MySqlSettings;
 pub use backend::postgres::options::{PgRwPool, PgRwPoolOptions};
 #[cfg(feature = "postgres")]
 pub use backend::postgres::PgSettings;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub use backend::server::ServerSettings;
 #[cfg(feature = "sqlite")]
 pub use backend::sqlite::options::{SqliteRwPool, SqliteRwPoolOptions};
 #[cfg(feature = "sqlite")]

@@ -242,6 +242,7 @@ impl<DB: Backend> RwPool<DB> {
             let read_timeout = DB::readers_lag().then_some(options.replicas.read_timeout);
             Arc::new(Readers::new(
                 pool_options,
+                hooks.after_connect.clone(),
                 targets,
                 options.replicas.wait,
                 read_timeout,

@@ -16,6 +16,8 @@ use crate::upkeep::Upkeep;
 pub(crate) mod mysql;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) mod server;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 use crate::route::Grammar;
@@ -257,6 +259,15 @@ pub trait Backend: Database + Sized {
     fn writer_read_only_message(err: &Error) -> Option<String> {
         let _ = err;
         None
+    }
+
+    /// `true` (the default) if [`with_session_setting`](Self::with_session_setting) puts the
+    /// setting `name` in the connect options, so connections opened from them have it. A
+    /// setting they cannot carry (for MySQL, any but `time_zone`) is applied to each new
+    /// connection with [`apply_session_setting`](Self::apply_session_setting) instead.
+    fn carries_setting(name: &str) -> bool {
+        let _ = name;
+        true
     }
 
     /// Apply the per-connection setting `name = value` on `conn` (a writer connection that

@@ -67,13 +67,14 @@ pub(crate) enum NoReader {
 impl<DB: Backend> Readers<DB> {
     pub(crate) fn new(
         pool_options: PoolOptions<DB>,
+        after_connect: Option<crate::options::ConnectHook<DB>>,
         targets: Vec<(String, ConnectOptionsOf<DB>)>,
         freshness_wait: Duration,
         read_timeout: Option<Duration>,
     ) -> Self {
         let targets = targets
             .into_iter()
-            .map(|(name, connect)| Target::new(name, &pool_options, connect))
+            .map(|(name, connect)| Target::new(name, &pool_options, connect, after_connect.clone()))
             .collect();
         Readers {
             targets,

@@ -19,6 +19,7 @@ use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::{Error, Pool};
 
 use crate::backend::{Backend, ConnectOptionsOf};
+use crate::options::ConnectHook;
 
 /// Whether a target takes reads, as the pool last saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +80,53 @@ struct Options<DB: Backend> {
     /// Settings sent through the pool, by name, as last applied: sending the same value again
     /// changes nothing.
     settings: HashMap<String, String>,
+    /// The caller's `after_connect` hook, run after the settings the connect options cannot
+    /// carry (see [`Options::open`]).
+    after_connect: Option<ConnectHook<DB>>,
+}
+
+impl<DB: Backend> Options<DB> {
+    /// A pool of this target's connections from `fresh`. Settings the backend's connect
+    /// options cannot carry (`Backend::carries_setting`) are set on each new connection first,
+    /// then the caller's own hook runs.
+    fn open(&self, fresh: &PoolOptions<DB>) -> Pool<DB> {
+        let uncarried: Vec<(String, String)> = self
+            .settings
+            .iter()
+            .filter(|(name, _)| !DB::carries_setting(name))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        if uncarried.is_empty() {
+            return fresh.clone().connect_lazy_with(self.connect.clone());
+        }
+        let uncarried = std::sync::Arc::new(uncarried);
+        let hook = self.after_connect.clone();
+        fresh
+            .clone()
+            .after_connect(move |conn, meta| {
+                settings_then_hook::<DB>(conn, meta, uncarried.clone(), hook.clone())
+            })
+            .connect_lazy_with(self.connect.clone())
+    }
+}
+
+/// A new connection's `after_connect`: the settings the connect options cannot carry, then
+/// the caller's hook.
+fn settings_then_hook<'c, DB: Backend>(
+    conn: &'c mut DB::Connection,
+    meta: sqlx::pool::PoolConnectionMetadata,
+    settings: std::sync::Arc<Vec<(String, String)>>,
+    hook: Option<ConnectHook<DB>>,
+) -> futures_core::future::BoxFuture<'c, Result<(), Error>> {
+    Box::pin(async move {
+        for (name, value) in settings.iter() {
+            DB::apply_session_setting(conn, name, value).await?;
+        }
+        match hook {
+            Some(hook) => hook(conn, meta).await,
+            None => Ok(()),
+        }
+    })
 }
 
 impl<DB: Backend> Target<DB> {
@@ -86,17 +134,20 @@ impl<DB: Backend> Target<DB> {
         name: String,
         pool_options: &PoolOptions<DB>,
         connect: ConnectOptionsOf<DB>,
+        after_connect: Option<ConnectHook<DB>>,
     ) -> Self {
-        let pool = pool_options.clone().connect_lazy_with(connect.clone());
+        let options = Options {
+            connect,
+            settings: HashMap::new(),
+            after_connect,
+        };
+        let pool = options.open(pool_options);
         Target {
             name,
             current: RwLock::new(Some(pool)),
             generation: AtomicU64::new(0),
             retiring: Mutex::new(Vec::new()),
-            options: Mutex::new(Options {
-                connect,
-                settings: HashMap::new(),
-            }),
+            options: Mutex::new(options),
             health: AtomicU8::new(Health::Up as u8),
             replayed: Mutex::default(),
             behind: AtomicU64::new(0),
@@ -202,7 +253,7 @@ impl<DB: Backend> Target<DB> {
             changed = true;
         }
         if changed {
-            self.replace(&options.connect, closed, fresh);
+            self.replace(&options, closed, fresh);
         }
         changed
     }
@@ -219,18 +270,18 @@ impl<DB: Backend> Target<DB> {
             connect = DB::with_session_setting(connect, name, value);
         }
         options.connect = connect;
-        self.replace(&options.connect, closed, fresh);
+        self.replace(&options, closed, fresh);
     }
 
     /// Reads use a fresh pool opened from `connect` from now on, unless paused; the old pool
     /// closes once its connections are back.
-    fn replace(&self, connect: &ConnectOptionsOf<DB>, closed: bool, fresh: &PoolOptions<DB>) {
+    fn replace(&self, options: &Options<DB>, closed: bool, fresh: &PoolOptions<DB>) {
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
         if closed {
             return;
         }
         if let Some(old) = current.take() {
-            *current = Some(fresh.clone().connect_lazy_with(connect.clone()));
+            *current = Some(options.open(fresh));
             self.generation.fetch_add(1, Ordering::AcqRel);
             self.retire(old);
         }
@@ -256,7 +307,7 @@ impl<DB: Backend> Target<DB> {
         let options = self.options.lock().unwrap_or_else(|p| p.into_inner());
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
         if current.is_none() {
-            *current = Some(fresh.clone().connect_lazy_with(options.connect.clone()));
+            *current = Some(options.open(fresh));
             self.generation.fetch_add(1, Ordering::AcqRel);
         }
     }

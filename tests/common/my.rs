@@ -5,23 +5,27 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use sqlx::mysql::MySqlConnectOptions;
 
-/// The URLs of a running cluster.
-#[derive(Clone, Debug)]
-pub struct Cluster {
-    pub primary: String,
-    pub replicas: Vec<String>,
-    pub dir: String,
-}
+// Loaded by both this and the other server's helper where a test binary has both.
+#[allow(clippy::duplicate_mod)]
+#[path = "cluster.rs"]
+mod cluster;
+pub use cluster::{unique, Cluster};
 
-fn script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/mariadb-cluster")
-}
+const KIND: cluster::Kind = cluster::Kind {
+    script: "mariadb-cluster",
+    product: "MariaDB",
+    binaries: &[
+        "/usr/sbin/mariadbd",
+        "/usr/bin/mariadbd",
+        "/usr/sbin/mysqld",
+    ],
+    primary_var: "SQLX_RW_MY_PRIMARY",
+    replicas_var: "SQLX_RW_MY_REPLICAS",
+};
 
 /// The cluster every test of this binary shares (started once, reused across binaries and
 /// runs while it stays up). `None` (after a loud message) if MariaDB is not installed.
@@ -31,96 +35,25 @@ pub fn shared() -> Option<Cluster> {
         .get_or_init(|| {
             let dir = std::env::var("SQLX_RW_MY_DIR")
                 .unwrap_or_else(|_| "/tmp/sqlx-rw-mariadb".to_owned());
-            start(&dir)
+            cluster::start(&KIND, &dir)
         })
         .clone()
 }
 
 /// A cluster of its own in `dir`, for tests that kill, stop or pause its servers.
 pub fn own(dir: &str) -> Option<Cluster> {
-    start(dir)
-}
-
-fn start(dir: &str) -> Option<Cluster> {
-    let output = Command::new("bash")
-        .arg(script())
-        .arg("start")
-        .arg(dir)
-        .output();
-    let output = match output {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => return unavailable(&String::from_utf8_lossy(&output.stderr)),
-        Err(error) => return unavailable(&error.to_string()),
-    };
-    let text = String::from_utf8_lossy(&output.stdout);
-    let var = |name: &str| {
-        text.lines()
-            .filter_map(|line| line.trim().strip_prefix("export "))
-            .find_map(|line| line.strip_prefix(&format!("{name}=")))
-            .map(|value| value.trim_matches('\'').trim_matches('"').to_owned())
-    };
-    Some(Cluster {
-        primary: var("SQLX_RW_MY_PRIMARY").expect("mariadb-cluster printed the primary URL"),
-        replicas: var("SQLX_RW_MY_REPLICAS")
-            .expect("mariadb-cluster printed the replica URLs")
-            .split(',')
-            .map(str::to_owned)
-            .collect(),
-        dir: dir.to_owned(),
-    })
-}
-
-fn unavailable(why: &str) -> Option<Cluster> {
-    let binaries = [
-        "/usr/sbin/mariadbd",
-        "/usr/bin/mariadbd",
-        "/usr/sbin/mysqld",
-    ]
-    .iter()
-    .any(|p| std::path::Path::new(p).exists());
-    if std::env::var("CI").as_deref() == Ok("true") || binaries {
-        panic!("the MariaDB test cluster could not start: {why}");
-    }
-    eprintln!(
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-         SKIPPED: MariaDB is not installed here, so the MySQL/MariaDB tests did not run.\n\
-         ({why})\n\
-         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-    );
-    None
+    cluster::start(&KIND, dir)
 }
 
 /// `scripts/mariadb-cluster node NAME ACTION DIR` (start, stop, kill, pause, resume,
-/// stop-sql, start-sql).
+/// stop-sql, start-sql, delay-N).
 pub fn node(cluster: &Cluster, name: &str, action: &str) {
-    let status = Command::new("bash")
-        .arg(script())
-        .args(["node", name, action, &cluster.dir])
-        .status()
-        .expect("run mariadb-cluster");
-    assert!(
-        status.success(),
-        "mariadb-cluster node {name} {action} failed"
-    );
+    cluster::node(&KIND, cluster, name, action)
 }
 
 /// Stop a cluster of its own and remove its directory.
 pub fn stop(cluster: &Cluster) {
-    let _ = Command::new("bash")
-        .arg(script())
-        .args(["stop", &cluster.dir])
-        .status();
-}
-
-/// A name no other test of the run uses.
-pub fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "{prefix}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
+    cluster::stop(&KIND, cluster)
 }
 
 /// Root on `node`'s Unix socket (the script's own way in). No TLS: over the socket the
@@ -190,17 +123,7 @@ pub async fn wait_caught_up(cluster: &Cluster) {
 
 /// The cluster's extra server with no binary log (no GTIDs): its URL.
 pub fn single(cluster: &Cluster) -> String {
-    let output = Command::new("bash")
-        .arg(script())
-        .args(["single", "start", &cluster.dir])
-        .output()
-        .expect("run mariadb-cluster");
-    assert!(
-        output.status.success(),
-        "mariadb-cluster single start: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
+    cluster::run(&KIND, &["single", "start", &cluster.dir])
         .lines()
         .find_map(|line| line.trim().strip_prefix("export SQLX_RW_MY_SINGLE="))
         .expect("the single server's URL")

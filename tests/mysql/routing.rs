@@ -166,7 +166,7 @@ async fn connection_bound_settings_are_refused_with_the_way_out() {
             "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
             "SET TRANSACTION",
         ),
-        ("SET SESSION sql_mode = 'ANSI'", "time_zone"),
+        ("SET SESSION sql_mode = DEFAULT", "DEFAULT"),
         ("USE mysql", "qualify tables"),
         ("PREPARE s FROM 'SELECT 1'", "prepares and caches"),
     ] {
@@ -183,7 +183,7 @@ async fn connection_bound_settings_are_refused_with_the_way_out() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_time_zone_set_through_the_pool_reaches_every_connection() {
+async fn session_settings_set_through_the_pool_reach_every_connection() {
     let options = MySqlRwPoolOptions::new()
         .read_consistency(ReadConsistency::Eventual)
         .primary_connections(3)
@@ -215,7 +215,44 @@ async fn a_time_zone_set_through_the_pool_reaches_every_connection() {
             .unwrap();
         assert_eq!(seen, utc - 5 * 3600, "every primary connection has it");
     }
-    assert!(pool.stats().settings_spread >= 1);
+    // A variable sqlx's connect options cannot carry: set on each connection as it opens.
+    let third = "SELECT CAST(1 / 3 AS CHAR)";
+    let before: String = sqlx::query_scalar(third).fetch_one(&pool).await.unwrap();
+    assert_eq!(before, "0.3333");
+    sqlx::query("SET SESSION div_precision_increment = 2")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        // Held, so each acquire is another of the 3 primary connections.
+        let mut conn = pool.acquire().await.unwrap();
+        let seen: String = sqlx::query_scalar(third)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(seen, "0.33", "every primary connection has it");
+        held.push(conn);
+    }
+    drop(held);
+    // The replicas' pools were replaced: every connection they open has it.
+    let mut readers = Vec::new();
+    for _ in 0..4 {
+        readers.push(pool.acquire_read().await.unwrap());
+    }
+    for conn in &mut readers {
+        let seen: String = sqlx::query_scalar(third)
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap();
+        assert_eq!(seen, "0.33", "every replica connection has it");
+    }
+    drop(readers);
+    for _ in 0..20 {
+        let seen: String = sqlx::query_scalar(third).fetch_one(&pool).await.unwrap();
+        assert_eq!(seen, "0.33");
+    }
+    assert!(pool.stats().settings_spread >= 2);
     pool.close().await;
 }
 

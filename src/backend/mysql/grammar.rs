@@ -19,7 +19,6 @@ use sqlparser::ast::{ContextModifier, Expr, Set, Statement, Value};
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
-use super::SPREAD_SETTINGS;
 use crate::route::{words, Grammar, SettingAccess, SettingUse};
 
 /// The grammar the classifier parses MySQL's SQL with.
@@ -248,10 +247,6 @@ fn session_assignments(set: &Set) -> Option<Vec<(String, String)>> {
             let Variable::Session(name) = variable(scope, &name) else {
                 return None;
             };
-            // Only what every future connection can be opened with.
-            if !SPREAD_SETTINGS.contains(&name.as_str()) {
-                return None;
-            }
             Some((name, literal(value)?))
         })
         .collect()
@@ -463,9 +458,10 @@ fn refusal(shown: &str) -> String {
         }
         _ => {
             "it would apply to one connection of many (a user variable, `SET NAMES`, \
-             `SET TRANSACTION`, or a session variable other than `time_zone`, the one sqlx's \
-             connect options can give every new connection): set it in the server's or the \
-             user's defaults, or run it on a connection from `acquire()` or `begin()`"
+             `SET TRANSACTION`, `SET ROLE`, or a value that is an expression or `DEFAULT`): \
+             set session variables with plain values (`SET SESSION x = 1`, applied to every \
+             connection), set it in the server's or the user's defaults, or run it on a \
+             connection from `acquire()` or `begin()`"
         }
     };
     format!("sqlx-rw cannot run `{shown}` through the pool: {instead}")
@@ -541,10 +537,17 @@ mod tests {
             assignments("SET @@session.time_zone = 'UTC'"),
             vec![("time_zone".to_owned(), "UTC".to_owned())]
         );
+        assert_eq!(
+            assignments("SET SESSION div_precision_increment = 2, sql_mode = 'ANSI'"),
+            vec![
+                ("div_precision_increment".to_owned(), "2".to_owned()),
+                ("sql_mode".to_owned(), "ANSI".to_owned())
+            ]
+        );
         for refused in [
             "SET @x = 1",
-            "SET sql_mode = 'ANSI'",
             "SET time_zone = DEFAULT",
+            "SET sql_mode = CONCAT(@@sql_mode, ',ANSI')",
             "SET NAMES utf8mb4",
             "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
             "USE other",

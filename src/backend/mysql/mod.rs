@@ -23,6 +23,7 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError};
 use sqlx::{Error, MySql, Row, SqlStr};
 
 use crate::activity::Activity;
+use crate::backend::server::ServerSettings;
 use crate::backend::{Backend, ErrorClass, ReplicaState, WriterGuard};
 use crate::position::Position;
 use crate::route::Grammar;
@@ -32,17 +33,7 @@ pub(crate) mod gtid;
 pub(crate) mod options;
 
 /// MySQL settings of a pool: its replicas and the size of the primary's pool.
-#[derive(Clone, Debug)]
-pub struct MySqlSettings {
-    pub(crate) replicas: Vec<MySqlConnectOptions>,
-    /// A replica URL that did not parse: reported by `connect`.
-    pub(crate) invalid: Option<String>,
-    pub(crate) primary_connections: usize,
-}
-
-/// The session variables the pool can give every connection, present and future: those
-/// sqlx's connect options carry. Others are refused by the grammar (see `grammar::refusal`).
-pub(crate) const SPREAD_SETTINGS: &[&str] = &["time_zone"];
+pub type MySqlSettings = ServerSettings<MySql>;
 
 /// The server's error number, if `err` is one the server sent.
 fn number(err: &Error) -> Option<u16> {
@@ -65,11 +56,7 @@ impl Backend for MySql {
     type Settings = MySqlSettings;
 
     fn default_settings() -> MySqlSettings {
-        MySqlSettings {
-            replicas: Vec::new(),
-            invalid: None,
-            primary_connections: 10,
-        }
+        ServerSettings::new()
     }
 
     fn grammar() -> &'static Grammar {
@@ -162,9 +149,14 @@ impl Backend for MySql {
     ) -> MySqlConnectOptions {
         match name {
             "time_zone" => options.timezone(Some(value.to_owned())),
-            // The grammar refuses every other name: see SPREAD_SETTINGS.
+            // Set on each new connection instead: see `carries_setting`.
             _ => options,
         }
+    }
+
+    fn carries_setting(name: &str) -> bool {
+        // The one session variable sqlx's `MySqlConnectOptions` can set at connect.
+        name == "time_zone"
     }
 
     fn readers_can_run(_: &mut MySqlConnection) -> BoxFuture<'_, Result<bool, Error>> {
@@ -240,11 +232,9 @@ impl Backend for MySql {
         value: &'c str,
     ) -> BoxFuture<'c, Result<(), Error>> {
         Box::pin(async move {
-            let sql = format!("SET SESSION {} = ?", checked_name(name)?);
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(value)
-                .execute(&mut *conn)
-                .await?;
+            // A literal, not a bound value: MySQL refuses a string for a numeric variable.
+            let sql = format!("SET SESSION {} = {}", checked_name(name)?, literal(value));
+            sqlx::Executor::execute(&mut *conn, sqlx::raw_sql(sqlx::AssertSqlSafe(sql))).await?;
             Ok(())
         })
     }
@@ -282,10 +272,7 @@ impl Backend for MySql {
     }
 
     fn validate(settings: &MySqlSettings) -> Result<(), Error> {
-        match &settings.invalid {
-            Some(message) => Err(Error::Configuration(message.clone().into())),
-            None => Ok(()),
-        }
+        settings.validate()
     }
 }
 
@@ -328,6 +315,21 @@ async fn replication_running(conn: &mut MySqlConnection) -> Result<Option<bool>,
         })
     };
     Ok(Some(running("IO") && running("SQL")))
+}
+
+/// `value` as a literal for `SET`: a number as it is, anything else a quoted string (with
+/// quotes and backslashes escaped, as MySQL reads them by default).
+fn literal(value: &str) -> String {
+    let number = !value.is_empty()
+        && value.parse::<f64>().is_ok()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if number {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
+    }
 }
 
 /// `name` if it is a plain variable name (letters, digits, `_`), which the grammar only ever

@@ -14,6 +14,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{Error, Postgres, SqlStr};
 
 use crate::activity::Activity;
+use crate::backend::server::ServerSettings;
 use crate::backend::{Backend, ErrorClass, ReplicaState, WriterGuard};
 use crate::position::Position;
 use crate::route::Grammar;
@@ -24,13 +25,7 @@ pub(crate) mod options;
 mod sea_orm;
 
 /// PostgreSQL settings of a pool: its replicas and the size of the primary's pool.
-#[derive(Clone, Debug)]
-pub struct PgSettings {
-    pub(crate) replicas: Vec<PgConnectOptions>,
-    /// A replica URL that did not parse: reported by `connect`.
-    pub(crate) invalid: Option<String>,
-    pub(crate) primary_connections: usize,
-}
+pub type PgSettings = ServerSettings<Postgres>;
 
 /// The WAL position (`pg_lsn`) as bytes from the start of the log: what the pool compares.
 const LSN_AS_BYTES: &str = "- '0/0'::pg_lsn)::int8";
@@ -57,11 +52,7 @@ impl Backend for Postgres {
     type Settings = PgSettings;
 
     fn default_settings() -> PgSettings {
-        PgSettings {
-            replicas: Vec::new(),
-            invalid: None,
-            primary_connections: 10,
-        }
+        ServerSettings::new()
     }
 
     fn grammar() -> &'static Grammar {
@@ -259,10 +250,7 @@ impl Backend for Postgres {
     }
 
     fn validate(settings: &PgSettings) -> Result<(), Error> {
-        match &settings.invalid {
-            Some(message) => Err(Error::Configuration(message.clone().into())),
-            None => Ok(()),
-        }
+        settings.validate()
     }
 }
 
