@@ -11,6 +11,7 @@ use sqlx::pool::{CloseEvent, PoolConnection, PoolOptions};
 use sqlx::{Error, SqlSafeStr, Transaction};
 
 use crate::backend::{Backend, ConnectOptionsOf};
+use crate::occupancy;
 use crate::owner::Owner;
 use crate::pool::RwPool;
 
@@ -71,7 +72,7 @@ impl<DB: Backend> RwPool<DB> {
     /// Reader connections open and idle now. The writer is not counted: it is parked between
     /// statements and reached through its queue, never lent out idle.
     pub fn num_idle(&self) -> usize {
-        self.readers_pool().map_or(0, |p| p.num_idle())
+        self.readers_pool().map_or(0, |p| occupancy::idle(&p))
     }
 
     /// The writer's connect options: the caller's options with the pool's settings applied

@@ -60,6 +60,7 @@ mod executor;
 #[cfg(feature = "metrics")]
 mod export;
 mod freshness;
+mod occupancy;
 mod options;
 mod owner;
 mod pool;

@@ -12,6 +12,7 @@ use sqlx::{Error, Pool, SqlSafeStr, SqlStr, Transaction};
 
 use crate::backend::{Backend, ConnectOptionsOf};
 use crate::freshness::Freshness;
+use crate::occupancy;
 use crate::options::RwPoolOptions;
 use crate::owner::Owner;
 use crate::readers::{NoReader, Readers};
@@ -632,9 +633,9 @@ impl<DB: Backend> RwPool<DB> {
         if let Some(readers) = &self.0.readers {
             stats.readers_paused = readers.is_paused();
             for target in &readers.targets {
-                let (open, idle) = target
-                    .pool()
-                    .map_or((0, 0), |pool| (pool.size(), pool.num_idle() as u64));
+                let (open, idle) = target.pool().map_or((0, 0), |pool| {
+                    (occupancy::open(&pool), occupancy::idle(&pool) as u64)
+                });
                 stats.readers_open += open;
                 stats.readers_idle += idle;
                 stats.replicas.push(target.stats());

@@ -112,3 +112,51 @@ async fn counters_follow_the_workload_exactly() {
         "{shown}"
     );
 }
+
+/// sqlx's own idle count wraps below zero for an instant when a connection is taken while
+/// another is being given back; `stats()` and `num_idle()` read through that and must stay
+/// sane: never more idle connections than open ones, never an overflow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn connection_counts_stay_consistent_while_readers_churn() {
+    let (_dir, pool) = common::file_pool().await;
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut readers = Vec::new();
+    for _ in 0..32 {
+        let (pool, stop) = (pool.clone(), stop.clone());
+        readers.push(tokio::spawn(async move {
+            let mut reads = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                sqlx::query("SELECT 1").fetch_one(&pool).await.unwrap();
+                reads += 1;
+            }
+            reads
+        }));
+    }
+    let (mut looks, mut bad) = (0u64, Vec::new());
+    let until = std::time::Instant::now() + Duration::from_secs(3);
+    while std::time::Instant::now() < until {
+        let (size, idle) = (pool.size(), pool.num_idle());
+        let s = pool.stats();
+        if idle > size as usize + 1 || s.readers_idle > u64::from(s.readers_open) {
+            bad.push((size, idle, s.readers_open, s.readers_idle));
+        }
+        looks += 1;
+        tokio::task::yield_now().await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut reads = 0;
+    for reader in readers {
+        reads += reader.await.unwrap();
+    }
+    eprintln!("{looks} looks at the counts during {reads} reads");
+    assert!(reads > 1000, "the readers churned: {reads} reads");
+    assert!(
+        bad.is_empty(),
+        "inconsistent counts: {:?}",
+        &bad[..bad.len().min(5)]
+    );
+}

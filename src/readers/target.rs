@@ -19,6 +19,7 @@ use sqlx::pool::{PoolConnection, PoolOptions};
 use sqlx::{Error, Pool};
 
 use crate::backend::{Backend, ConnectOptionsOf};
+use crate::occupancy;
 use crate::options::ConnectHook;
 
 /// Whether a target takes reads, as the pool last saw it.
@@ -207,13 +208,13 @@ impl<DB: Backend> Target<DB> {
     /// read to end, not a sign the server stalled.
     pub(crate) fn is_saturated(&self) -> bool {
         self.pool().is_some_and(|pool| {
-            pool.size() >= pool.options().get_max_connections() && pool.num_idle() == 0
+            pool.size() >= pool.options().get_max_connections() && occupancy::idle(&pool) == 0
         })
     }
 
     /// Reader connections this target has lent out now.
     pub(crate) fn in_flight(&self) -> usize {
-        let out = |pool: &Pool<DB>| (pool.size() as usize).saturating_sub(pool.num_idle());
+        let out = |pool: &Pool<DB>| occupancy::lent(pool);
         let current = self.pool().as_ref().map_or(0, out);
         let retiring = self.retiring.lock().unwrap_or_else(|p| p.into_inner());
         current + retiring.iter().map(out).sum::<usize>()

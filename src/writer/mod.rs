@@ -26,6 +26,7 @@ use tokio::sync::Mutex;
 use crate::activity::Activity;
 use crate::backend::{Backend, ConnectOptionsOf, WriterGuard};
 use crate::error::{pool_error, RwErrorKind};
+use crate::occupancy;
 use crate::owner::Owner;
 use crate::stats::{bump, Counters};
 
@@ -536,7 +537,7 @@ impl<DB: Backend> Writer<DB> {
         let mut holder = lock(&self.handoff.holder);
         // A caller may close the connection rather than give it back, and sqlx runs no release
         // hook then: once the connection is gone or idle in sqlx's pool, nobody holds it.
-        if holder.is_some() && (self.pool.size() == 0 || self.pool.num_idle() > 0) {
+        if holder.is_some() && (self.pool.size() == 0 || occupancy::idle(&self.pool) > 0) {
             *holder = None;
         }
         holder.is_some_and(|(holder, _)| holder == owner)
