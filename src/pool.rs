@@ -61,6 +61,9 @@ pub(crate) struct Shared<DB: Backend> {
     pub(crate) temps: RwLock<HashSet<String>>,
     pub(crate) has_temps: AtomicBool,
     pub(crate) begin: Option<SqlStr>,
+    /// Most statements one group commit runs; 1 when the pool does not group (turned off,
+    /// or a backend that does not: see [`Backend::groups_commits`]).
+    pub(crate) max_group: usize,
     pub(crate) settings: DB::Settings,
     pub(crate) name: String,
     pub(crate) acquire_timeout: Duration,
@@ -256,6 +259,11 @@ impl<DB: Backend> RwPool<DB> {
             temps: RwLock::default(),
             has_temps: AtomicBool::new(false),
             begin: DB::begin_statement(&options.settings),
+            max_group: if DB::groups_commits() {
+                options.max_group
+            } else {
+                1
+            },
             settings: options.settings.clone(),
             name: options.name.clone().unwrap_or_else(|| {
                 static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

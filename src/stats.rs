@@ -28,15 +28,33 @@ pub(crate) struct Counters {
     pub(crate) read_retries: AtomicU64,
     pub(crate) untracked_writes: AtomicU64,
     pub(crate) position_reads: AtomicU64,
+    pub(crate) groups: AtomicU64,
+    pub(crate) group_statements: AtomicU64,
+    pub(crate) regroups: AtomicU64,
+    pub(crate) group_failures: AtomicU64,
+    /// Groups by size: bucket `b` holds sizes in `(2^b, 2^(b+1)]`, the last everything larger.
+    pub(crate) group_sizes: [AtomicU64; GROUP_SIZE_BUCKETS],
     pub(crate) writer_wait: Histogram,
     pub(crate) writer_hold: Histogram,
 }
+
+/// Buckets of [`Stats::group_sizes`]: 2, 3–4, 5–8, 9–16, 17–32, 33–64, 65–128, more.
+pub(crate) const GROUP_SIZE_BUCKETS: usize = 8;
 
 pub(crate) fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
 impl Counters {
+    /// A group commit of `size` statements ran (see `statement/group.rs`).
+    pub(crate) fn group_run(&self, size: usize) {
+        bump(&self.groups);
+        self.group_statements
+            .fetch_add(size as u64, Ordering::Relaxed);
+        let bucket = (usize::BITS - (size.max(2) - 1).leading_zeros()) as usize - 1;
+        bump(&self.group_sizes[bucket.min(GROUP_SIZE_BUCKETS - 1)]);
+    }
+
     pub(crate) fn count_route(&self, route: Route) {
         let target = match route.target() {
             Target::Reader => 0,
@@ -88,6 +106,11 @@ impl Counters {
             read_retries: Counters::load(&self.read_retries),
             untracked_writes: Counters::load(&self.untracked_writes),
             position_reads: Counters::load(&self.position_reads),
+            groups: Counters::load(&self.groups),
+            group_statements: Counters::load(&self.group_statements),
+            regroups: Counters::load(&self.regroups),
+            group_failures: Counters::load(&self.group_failures),
+            group_sizes: std::array::from_fn(|b| Counters::load(&self.group_sizes[b])),
             writer_wait: self.writer_wait.snapshot(),
             writer_hold: self.writer_hold.snapshot(),
             ..Stats::default()
@@ -266,6 +289,19 @@ pub struct Stats {
     /// after writes. Each covers every write committed before it began; writes themselves read
     /// none.
     pub position_reads: u64,
+    /// Group commits run: transactions that carried two or more autocommit writes queued for
+    /// the writer (see [`RwPoolOptions::group_commit`](crate::RwPoolOptions::group_commit)).
+    pub groups: u64,
+    /// Statements run in those groups.
+    pub group_statements: u64,
+    /// Groups begun again because a member's failure rolled back the whole transaction (for
+    /// SQLite `INSERT OR ROLLBACK`, `RAISE(ROLLBACK)`): the members before it ran again.
+    pub regroups: u64,
+    /// Statements that failed inside a group while the group went on (a constraint): only
+    /// their callers got an error.
+    pub group_failures: u64,
+    /// Groups by size: 2, 3–4, 5–8, 9–16, 17–32, 33–64, 65–128 statements, and more.
+    pub group_sizes: [u64; 8],
     /// Reads a replica failed before any row reached the caller (its connection broke, or
     /// recovery cancelled the read) that ran again on the writer.
     pub read_retries: u64,

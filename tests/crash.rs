@@ -3,8 +3,9 @@
 //! `PRAGMA integrity_check`.
 //!
 //! Each test re-runs this test binary as a child (`child_writer`) on one database file. The
-//! child writes from four tasks at once, a mix of two-row transactions and autocommit inserts,
-//! and prints `ack <id>` after each commit returns. The parent kills it 30–250 ms after it is
+//! child writes from eight tasks at once, a mix of two-row transactions and autocommit inserts,
+//! and prints `ack <id>` after each commit returns. Autocommit inserts that queue together run
+//! as group commits (the child prints its pool's group count): kills land inside groups too. The parent kills it 30–250 ms after it is
 //! ready, then checks the file with a plain `SqliteConnection` opened read-only, so the
 //! crashed WAL is left in place and the next child's pool must recover it too. The file lives
 //! on across all kills: every restart opens what the previous crash left behind.
@@ -40,8 +41,8 @@ const ENV_SYNC: &str = "SQLX_RW_CRASH_SYNC";
 const TIGHT_WAL: &str = "tight-wal";
 
 /// Concurrent writer tasks in the child: enough to keep the writer queue non-empty, so kills
-/// land while commits are queued, in flight and being acknowledged.
-const WRITER_TASKS: i64 = 4;
+/// land while commits are queued, in flight, grouped and being acknowledged.
+const WRITER_TASKS: i64 = 8;
 /// Id space: run × 10,000,000 + task × 1,000,000 + i, unique across every child of a test.
 const RUN_STRIDE: i64 = 10_000_000;
 const TASK_STRIDE: i64 = 1_000_000;
@@ -101,6 +102,7 @@ async fn kill_repeatedly(mode: &str, seed: u64) {
     let mut acked: Vec<i64> = Vec::new();
     let mut rows_found = 0;
     let mut runs_with_truncates = 0;
+    let mut runs_with_groups = 0;
     for run in 1..=kills {
         let delay = Duration::from_millis(30 + rng.below(221));
         let outcome = run_and_kill(&db, run as i64, mode, delay).await;
@@ -111,13 +113,19 @@ async fn kill_repeatedly(mode: &str, seed: u64) {
         );
         acked.extend(&outcome.acked);
         runs_with_truncates += u64::from(outcome.truncates > 0);
+        runs_with_groups += u64::from(outcome.groups > 0);
         rows_found = verify_recovered(&db, &acked, run).await;
     }
     println!(
         "crash[{mode}]: kills={kills} acked_rows={} \
-         rows_found={rows_found} committed_but_unacked={} runs_with_truncates={runs_with_truncates}",
+         rows_found={rows_found} committed_but_unacked={} runs_with_truncates={runs_with_truncates} \
+         runs_with_groups={runs_with_groups}",
         acked.len(),
         rows_found - acked.len()
+    );
+    assert!(
+        runs_with_groups * 2 >= kills,
+        "group commits ran in only {runs_with_groups} of {kills} runs"
     );
     if mode.ends_with(TIGHT_WAL) {
         assert!(
@@ -133,6 +141,8 @@ struct Outcome {
     errors: Vec<String>,
     /// `TRUNCATE` checkpoints the child's pool had done by its last report.
     truncates: u64,
+    /// Group commits the child's pool had run by its last report.
+    groups: u64,
 }
 
 /// Start a child writer, wait until it is writing, let it run for `delay`, SIGKILL it, and
@@ -232,6 +242,7 @@ fn parse_outcome(lines: &[String]) -> Outcome {
         acked: Vec::new(),
         errors: Vec::new(),
         truncates: 0,
+        groups: 0,
     };
     for line in lines {
         if let Some(id) = line.strip_prefix("ack ") {
@@ -242,6 +253,8 @@ fn parse_outcome(lines: &[String]) -> Outcome {
             outcome.errors.push(message.to_owned());
         } else if let Some(n) = line.strip_prefix("truncates ") {
             outcome.truncates = n.parse().expect("truncates line carries a number");
+        } else if let Some(n) = line.strip_prefix("groups ") {
+            outcome.groups = n.parse().expect("groups line carries a number");
         }
     }
     outcome
@@ -376,6 +389,7 @@ async fn write_until_killed(db: PathBuf, run: i64, sync: SqliteSynchronous, tigh
         }
         tokio::spawn(report_truncates(pool.clone()));
     }
+    tokio::spawn(report_groups(pool.clone()));
     let tasks: Vec<_> = (0..WRITER_TASKS)
         .map(|task| tokio::spawn(write_forever(pool.clone(), run, task)))
         .collect();
@@ -436,6 +450,19 @@ async fn report_truncates(pool: SqliteRwPool) {
         if truncates != reported {
             reported = truncates;
             say(&format!("truncates {truncates}\n"));
+        }
+    }
+}
+
+/// Prints the pool's group-commit count whenever it moves.
+async fn report_groups(pool: SqliteRwPool) {
+    let mut reported = 0;
+    loop {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let groups = pool.stats().groups;
+        if groups != reported {
+            reported = groups;
+            say(&format!("groups {groups}\n"));
         }
     }
 }

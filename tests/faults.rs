@@ -126,6 +126,84 @@ async fn a_full_disk_fails_writes_clearly_and_the_pool_recovers() {
     assert_eq!(check, "ok");
 }
 
+/// The disk fills while autocommit writes from many tasks run in group commits: each write
+/// that did not fit gets the database's own error, every acknowledged one is there and nothing
+/// else, and writes work again once there is room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_disk_that_fills_in_the_middle_of_group_commits_loses_nothing_acknowledged() {
+    let (_dir, pool) = common::file_pool().await;
+    sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA max_page_count = {}",
+        pages + 60
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let tasks: Vec<_> = (0..32i64)
+        .map(|task| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut acked = Vec::new();
+                for i in 0..1_000i64 {
+                    let id = task * 10_000 + i;
+                    match sqlx::query("INSERT INTO t VALUES (?, randomblob(1500))")
+                        .bind(id)
+                        .execute(&pool)
+                        .await
+                    {
+                        Ok(_) => acked.push(id),
+                        Err(e) => return (acked, e.to_string()),
+                    }
+                }
+                (acked, String::from("never full"))
+            })
+        })
+        .collect();
+    let mut acked = std::collections::BTreeSet::new();
+    for task in tasks {
+        let (ids, error) = task.await.unwrap();
+        assert!(error.contains("full"), "{error}");
+        acked.extend(ids);
+    }
+    let present: std::collections::BTreeSet<i64> = sqlx::query_scalar("SELECT id FROM t")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(present, acked, "exactly the acknowledged writes exist");
+    let stats = pool.stats();
+    eprintln!(
+        "{} acknowledged before the disk filled; {} groups carried {}",
+        acked.len(),
+        stats.groups,
+        stats.group_statements
+    );
+    assert!(stats.groups > 0, "the writes ran in groups");
+
+    sqlx::query("PRAGMA max_page_count = 1000000")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO t VALUES (-1, randomblob(1500))")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_deleted_under_a_running_pool_never_reports_a_write_as_committed() {
     let (dir, pool) = common::file_pool().await;

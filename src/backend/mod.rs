@@ -282,6 +282,16 @@ pub trait Backend: Database + Sized {
         Box::pin(async { Ok(()) })
     }
 
+    /// `true` if autocommit writes that queue for the writer may run together in one
+    /// transaction (group commit, `statement/group.rs`): worth it where the commit is the
+    /// cost and one connection writes (SQLite). The group begins with
+    /// [`begin_statement`](Self::begin_statement), and relies on
+    /// [`in_transaction`](Self::in_transaction) to tell a failed statement from a failed
+    /// transaction.
+    fn groups_commits() -> bool {
+        false
+    }
+
     /// `true` (the default) if the database takes one writer at a time (SQLite): the write
     /// side is one connection, and a task that waits for the writer it holds itself is told
     /// so. `false` for a server that takes concurrent writers: however many primary

@@ -23,7 +23,7 @@ use crate::route::classify::{Setting, TxnEffect, Verdict};
 use crate::route::{Reason, Route, Target};
 use crate::stats::bump;
 use crate::txn::{self, After, Held, Outcome};
-use crate::writer::{PinAccess, PinnedUse, Turn};
+use crate::writer::{Member, PinAccess, PinnedUse, Turn, Waited};
 
 use super::verdict::is_fallback;
 
@@ -33,6 +33,17 @@ pub(crate) enum Lease<DB: Backend> {
     Reader(PoolConnection<DB>, usize),
     Writer(Turn<DB>),
     Pinned(PinnedUse<DB>),
+    /// None: the statement was gathered into the group of the job holding the writer, which
+    /// ran it (see `group.rs`).
+    Grouped,
+}
+
+/// What a statement waiting with a groupable write got.
+pub(crate) enum Leased<DB: Backend> {
+    /// A connection to run on, and the member back if the statement waited with one.
+    Ready(Lease<DB>, Option<Member<DB>>),
+    /// The holder of the writer gathered the member: the outcome arrives on its receiver.
+    Gathered,
 }
 
 impl<DB: Backend> Lease<DB> {
@@ -41,6 +52,7 @@ impl<DB: Backend> Lease<DB> {
             Lease::Reader(conn, _) => conn,
             Lease::Writer(turn) => turn.conn(),
             Lease::Pinned(used) => used.conn(),
+            Lease::Grouped => unreachable!("sqlx-rw: a grouped statement has run already"),
         }
     }
 
@@ -91,7 +103,7 @@ impl<DB: Backend> Lease<DB> {
 
     pub(crate) fn parker(&self) -> Option<Arc<std::sync::atomic::AtomicU64>> {
         match self {
-            Lease::Reader(..) => None,
+            Lease::Reader(..) | Lease::Grouped => None,
             Lease::Writer(turn) => Some(turn.parker()),
             Lease::Pinned(used) => Some(used.parker()),
         }
@@ -104,6 +116,17 @@ impl<DB: Backend> RwPool<DB> {
         self.lease_for(verdict, owner, true).await
     }
 
+    /// As [`lease`](Self::lease) for a statement that may wait for the writer with `member`,
+    /// an autocommit write the holder of the writer may gather into its group.
+    pub(crate) async fn lease_or_join(
+        &self,
+        verdict: &Verdict,
+        owner: Owner,
+        member: Option<Member<DB>>,
+    ) -> Result<Leased<DB>, Error> {
+        self.lease_with(verdict, owner, true, member).await
+    }
+
     /// `run`: the statement will run (not only be prepared or described), so it may end a
     /// stale transaction, receives the task's pending abandonment notice, and is counted.
     pub(crate) async fn lease_for(
@@ -112,6 +135,19 @@ impl<DB: Backend> RwPool<DB> {
         owner: Owner,
         run: bool,
     ) -> Result<Lease<DB>, Error> {
+        match self.lease_with(verdict, owner, run, None).await? {
+            Leased::Ready(lease, _) => Ok(lease),
+            Leased::Gathered => unreachable!("sqlx-rw: a job without a member is never gathered"),
+        }
+    }
+
+    async fn lease_with(
+        &self,
+        verdict: &Verdict,
+        owner: Owner,
+        run: bool,
+        mut member: Option<Member<DB>>,
+    ) -> Result<Leased<DB>, Error> {
         let writer = &self.0.writer;
         let may_change = run && (verdict.route.is_writer() || verdict.txn != TxnEffect::None);
         loop {
@@ -125,7 +161,7 @@ impl<DB: Backend> RwPool<DB> {
                         if run {
                             self.0.counters.count_route(Route::writer(Reason::Pinned));
                         }
-                        return Ok(Lease::Pinned(used));
+                        return Ok(Leased::Ready(Lease::Pinned(used), member.take()));
                     }
                     PinAccess::Gone => continue,
                     PinAccess::Abandoned(error) | PinAccess::Busy(error) => return Err(error),
@@ -170,13 +206,13 @@ impl<DB: Backend> RwPool<DB> {
                             let pin = writer.pin_reader(owner, conn);
                             if let PinAccess::Use(used) = writer.use_pin(owner, pin, true).await {
                                 self.0.counters.count_route(verdict.route);
-                                return Ok(Lease::Pinned(used));
+                                return Ok(Leased::Ready(Lease::Pinned(used), member.take()));
                             }
                             continue;
                         }
                         Ok((conn, target)) => {
                             self.0.counters.count_route(verdict.route);
-                            return Ok(Lease::Reader(conn, target));
+                            return Ok(Leased::Ready(Lease::Reader(conn, target), member.take()));
                         }
                         Err(NoReader::Failed(error)) if !is_pool_condition(&error) => {
                             // A reader that cannot open must not fail a read the writer can run.
@@ -197,7 +233,15 @@ impl<DB: Backend> RwPool<DB> {
                     bump(&self.0.counters.fresh_reads_on_writer);
                 }
             }
-            let mut turn = writer.turn(owner).await?;
+            let (mut turn, member) = match writer.turn_or_join(owner, member.take()).await? {
+                Waited::Turn(turn, member) => (turn, member),
+                Waited::Gathered => {
+                    self.0
+                        .counters
+                        .count_route(Route::writer(verdict.route.reason()));
+                    return Ok(Leased::Gathered);
+                }
+            };
             if let (Some(seen), true) = (unseen, run) {
                 // The task committed where the pool could not see: every write of its is on
                 // the writer by now, so the writer's position settles what its reads need.
@@ -216,7 +260,7 @@ impl<DB: Backend> RwPool<DB> {
             self.0
                 .counters
                 .count_route(Route::writer(verdict.route.reason()));
-            return Ok(Lease::Writer(turn));
+            return Ok(Leased::Ready(Lease::Writer(turn), member));
         }
     }
 
@@ -383,7 +427,7 @@ impl<DB: Backend> RwPool<DB> {
     pub(crate) fn arm(&self, lease: &mut Lease<DB>, verdict: &Verdict) {
         let writes = verdict.route.is_writer();
         match lease {
-            Lease::Reader(..) => {}
+            Lease::Reader(..) | Lease::Grouped => {}
             Lease::Writer(turn) => turn.armed = txn::arms(Held::Turn, verdict.txn, writes),
             Lease::Pinned(used) => used.armed = txn::arms(Held::Pinned, verdict.txn, writes),
         }
@@ -405,6 +449,13 @@ impl<DB: Backend> RwPool<DB> {
         };
         match lease {
             Lease::Reader(..) => Ok(()),
+            Lease::Grouped => {
+                if ok {
+                    self.committed(owner);
+                    self.0.writer.check_after()?;
+                }
+                Ok(())
+            }
             Lease::Writer(mut turn) => {
                 let open = match txn::after(Held::Turn, verdict.txn, outcome) {
                     // A broken connection, discarded: nothing of it is open any more.

@@ -18,6 +18,7 @@
 //! The caller's SQL text and arguments are what run; only a plain `BEGIN` is replaced by the
 //! configured begin statement. Every statement runs in a `sqlx_rw.statement` span.
 
+mod group;
 mod lease;
 mod verdict;
 
@@ -36,10 +37,10 @@ use crate::backend::{Backend, ErrorClass};
 use crate::owner::Owner;
 use crate::pool::RwPool;
 use crate::route::classify::{Setting, Verdict};
-use crate::writer::park;
+use crate::writer::{park, Fetch, Member, Reply};
 
-use lease::JournalChange;
 pub(crate) use lease::Lease;
+use lease::{JournalChange, Leased};
 
 /// A query taken apart: what actually runs on the chosen connection.
 struct Routed<DB: Database> {
@@ -87,6 +88,76 @@ impl<DB: Database> Parts<DB> {
     }
 }
 
+impl<DB: Backend> RwPool<DB> {
+    /// `true` if `verdict`'s statement may run in a group commit: an autocommit write
+    /// (`INSERT`, `UPDATE`, `DELETE`, `REPLACE`, `WITH … DML`) that touches no transaction,
+    /// setting, TEMP object or per-connection state, on a pool that groups.
+    fn may_group(&self, verdict: &Verdict) -> bool {
+        use crate::route::classify::TxnEffect;
+        use crate::route::Reason;
+        self.0.max_group > 1
+            && matches!(verdict.route.reason(), Reason::Write | Reason::WithWrite)
+            && verdict.txn == TxnEffect::None
+            && verdict.setting == Setting::None
+            && !verdict.creates_temp
+    }
+
+    /// The lease for a write that may run in a group: gathered into the group of the job
+    /// holding the writer (then only its outcome's receiver), or the writer's turn, from
+    /// which it leads a group of the writes queued behind it, if any. Otherwise (a pinned
+    /// transaction, a lone write) the statement runs as any other.
+    async fn lease_in_group(
+        &self,
+        verdict: &Verdict,
+        owner: Owner,
+        (member, receiver): (Member<DB>, GroupReceiver<DB>),
+    ) -> Result<Started<DB>, Error>
+    where
+        for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    {
+        match self.lease_or_join(verdict, owner, Some(member)).await? {
+            Leased::Gathered => Ok((Lease::Grouped, None, None, Some(receiver))),
+            Leased::Ready(Lease::Writer(turn), Some(member)) => {
+                let behind = self
+                    .0
+                    .writer
+                    .gather(self.0.max_group - 1, group::MAX_GROUP_BYTES);
+                if behind.is_empty() {
+                    return Ok((
+                        Lease::Writer(turn),
+                        Some(member.sql),
+                        member.arguments,
+                        None,
+                    ));
+                }
+                let mut members = Vec::with_capacity(behind.len() + 1);
+                members.push(member);
+                members.extend(behind);
+                group::spawn(self.clone(), turn, members);
+                Ok((Lease::Grouped, None, None, Some(receiver)))
+            }
+            Leased::Ready(lease, Some(member)) => {
+                Ok((lease, Some(member.sql), member.arguments, None))
+            }
+            Leased::Ready(_, None) => {
+                unreachable!("sqlx-rw: a job handed the writer gets its member back")
+            }
+        }
+    }
+}
+
+/// Where a member's outcome arrives.
+type GroupReceiver<DB> = tokio::sync::oneshot::Receiver<Result<Reply<DB>, Error>>;
+
+/// What a statement starts with: its lease, and its SQL and arguments unless a group ran it
+/// (then the receiver of its outcome instead).
+type Started<DB> = (
+    Lease<DB>,
+    Option<SqlStr>,
+    Option<<DB as Database>::Arguments>,
+    Option<GroupReceiver<DB>>,
+);
+
 const INVARIANT: &str = "sqlx-rw: the SQL is kept until the last attempt";
 
 /// One statement on its way through the pool: the steps the stream and the single-row paths
@@ -106,6 +177,8 @@ struct Run<DB: Backend> {
     persistent: bool,
     /// A journal-mode change under way, ended once the statement has run.
     journal: Option<JournalChange<DB>>,
+    /// Set when the statement ran in a group commit: its outcome arrives here.
+    grouped: Option<GroupReceiver<DB>>,
     span: Span,
     ran: Instant,
 }
@@ -115,7 +188,11 @@ impl<DB: Backend> Run<DB> {
         pool: RwPool<DB>,
         parts: Result<Parts<DB>, Error>,
         span: Span,
-    ) -> Result<Self, Error> {
+        fetch: Fetch,
+    ) -> Result<Self, Error>
+    where
+        for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    {
         let Parts {
             sql,
             arguments,
@@ -130,10 +207,20 @@ impl<DB: Backend> Run<DB> {
         check_arguments(&verdict, &arguments)?;
         let journal = pool.before_run(&verdict).await;
         // Dropped on an error here, the journal change rereads the mode itself.
-        let lease = pool.lease(&verdict, owner).await?;
+        let (lease, sql, arguments, grouped) = if pool.may_group(&verdict) {
+            pool.lease_in_group(
+                &verdict,
+                owner,
+                Member::new(sql, arguments, persistent, fetch),
+            )
+            .await?
+        } else {
+            let lease = pool.lease(&verdict, owner).await?;
+            (lease, Some(sql), arguments, None)
+        };
         record_lease(&span, &verdict, &lease, started);
         let spare = spare_arguments::<DB>(lease.is_reader(), &arguments);
-        let sql = Some(pool.rewrite(sql, &verdict));
+        let sql = sql.map(|sql| pool.rewrite(sql, &verdict));
         Ok(Run {
             pool,
             owner,
@@ -144,9 +231,18 @@ impl<DB: Backend> Run<DB> {
             spare,
             persistent,
             journal,
+            grouped,
             span,
             ran: Instant::now(),
         })
+    }
+
+    /// The outcome of a statement that ran in a group commit, settled; `None` if it did not.
+    async fn grouped(&mut self) -> Option<Result<Reply<DB>, Error>> {
+        let receiver = self.grouped.take()?;
+        // The group's task answers every member; it ends without an answer only if it
+        // panicked or the runtime is shutting down.
+        Some(receiver.await.unwrap_or(Err(Error::WorkerCrashed)))
     }
 
     /// The connection and the query for the next attempt, armed against cancellation.
@@ -317,8 +413,15 @@ where
     let (pool, parts, span) = take_apart(pool, query);
     let recorder = span.clone();
     let stream = async_stream::try_stream! {
-        let mut run = Run::start(pool, parts, recorder).await?;
-        loop {
+        let mut run = Run::start(pool, parts, recorder, Fetch::Many).await?;
+        if let Some(outcome) = run.grouped().await {
+            // Answered only once its group committed: nothing left to settle but the run.
+            if let Reply::Many(items) = run.finish(outcome).await? {
+                for item in items {
+                    yield item;
+                }
+            }
+        } else { loop {
             let mut yielded = false;
             let mut failure = None;
             let bound = run.read_timeout();
@@ -358,7 +461,7 @@ where
             }
             run.finish(failure.map_or(Ok(()), Err)).await?;
             break;
-        }
+        } }
     };
     Box::pin(InSpan {
         span,
@@ -379,7 +482,13 @@ where
     let (pool, parts, span) = take_apart(pool, query);
     let recorder = span.clone();
     let run = async move {
-        let mut run = Run::start(pool, parts, recorder).await?;
+        let mut run = Run::start(pool, parts, recorder, Fetch::Optional).await?;
+        if let Some(outcome) = run.grouped().await {
+            return match run.finish(outcome).await? {
+                Reply::Optional(row) => Ok(row),
+                Reply::Many(_) => unreachable!("sqlx-rw: a member is fetched as its caller asked"),
+            };
+        }
         loop {
             let bound = run.read_timeout();
             let (conn, routed) = run.attempt();

@@ -30,9 +30,12 @@ use crate::occupancy;
 use crate::owner::Owner;
 use crate::stats::{bump, Counters};
 
+mod group;
 mod pins;
 mod queue;
 mod turn;
+
+pub(crate) use group::{Fetch, Member, Reply};
 
 use pins::{Abandon, Pin};
 pub(crate) use pins::{PinAccess, PinnedUse};
@@ -58,7 +61,7 @@ type Slot<DB> = Arc<Mutex<Option<PoolConnection<DB>>>>;
 
 /// The writer's queue; what it hands out is a parking place of a writer connection (empty
 /// while the connection is away in sqlx's pool).
-type WriterQueue<DB> = Arc<Queue<Parked<DB>>>;
+type WriterQueue<DB> = Arc<Queue<Parked<DB>, Member<DB>>>;
 
 /// A parking place: the connection, if one is parked there, and which per-connection
 /// settings sent through the pool it is known to have (a [`Session`] generation; 0: none
@@ -80,6 +83,14 @@ impl<DB: Backend> std::ops::DerefMut for Parked<DB> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         &mut self.conn
     }
+}
+
+/// How a wait in the writer's queue ended.
+pub(crate) enum Waited<DB: Backend> {
+    /// The writer's turn, and the member the job waited with, if any.
+    Turn(Turn<DB>, Option<Member<DB>>),
+    /// The holder of the writer gathered the job's member into its group.
+    Gathered,
 }
 
 /// The per-connection settings sent through the pool (for a server, `SET name = value`), in
@@ -286,9 +297,30 @@ impl<DB: Backend> Writer<DB> {
     /// Wait in the queue for the writer; a wait this task could only end itself fails with
     /// [`RwErrorKind::WriterHeldByThisTask`].
     pub(crate) async fn turn(&self, owner: Owner) -> Result<Turn<DB>, Error> {
-        self.wait_turn(owner, Job::Statement)
+        match self.turn_or_join(owner, None).await? {
+            Waited::Turn(turn, _) => Ok(turn),
+            Waited::Gathered => unreachable!("sqlx-rw: a job without a member is never gathered"),
+        }
+    }
+
+    /// As [`turn`](Self::turn), waiting with an autocommit write that the holder of the
+    /// writer may gather into its group (see `group.rs`): either the turn, with the member
+    /// back, or the news that the member was gathered.
+    pub(crate) async fn turn_or_join(
+        &self,
+        owner: Owner,
+        member: Option<Member<DB>>,
+    ) -> Result<Waited<DB>, Error> {
+        self.wait_turn_with(owner, Job::Statement, member)
             .await?
             .map_err(SelfHeld::error)
+    }
+
+    /// The autocommit writes waiting right behind the caller, who holds the writer, in
+    /// arrival order: at most `count` statements and `bytes` of SQL (the first whatever its
+    /// size). Their jobs leave the queue; the caller runs them.
+    pub(crate) fn gather(&self, count: usize, bytes: usize) -> Vec<Member<DB>> {
+        self.queue.gather(count, bytes, Member::weight)
     }
 
     /// Wait in the queue for the writer, in arrival order, whoever holds it: other tasks, or
@@ -300,6 +332,21 @@ impl<DB: Backend> Writer<DB> {
         owner: Owner,
         job: Job,
     ) -> Result<Result<Turn<DB>, SelfHeld>, Error> {
+        Ok(match self.wait_turn_with(owner, job, None).await? {
+            Ok(Waited::Turn(turn, _)) => Ok(turn),
+            Ok(Waited::Gathered) => {
+                unreachable!("sqlx-rw: a job without a member is never gathered")
+            }
+            Err(held) => Err(held),
+        })
+    }
+
+    async fn wait_turn_with(
+        &self,
+        owner: Owner,
+        job: Job,
+        member: Option<Member<DB>>,
+    ) -> Result<Result<Waited<DB>, SelfHeld>, Error> {
         if self.is_closed() {
             return Err(Error::PoolClosed);
         }
@@ -314,7 +361,9 @@ impl<DB: Backend> Writer<DB> {
             .fetch_max(queued, Ordering::Relaxed);
         let _leave = Leave(&self.queued);
         let acquire = async {
-            let mut guard = self.queue.acquire(job).await;
+            let Ok((mut guard, member)) = self.queue.acquire_with(job, member).await else {
+                return Ok(Waited::Gathered);
+            };
             if self.is_closed() {
                 return Err(Error::PoolClosed);
             }
@@ -332,12 +381,13 @@ impl<DB: Backend> Writer<DB> {
             }
             self.fill(&mut guard).await?;
             self.catch_up(&mut guard).await?;
-            Ok(Turn {
+            let turn = Turn {
                 guard,
                 armed: false,
                 since: Instant::now(),
                 handoff: Arc::clone(&self.handoff),
-            })
+            };
+            Ok(Waited::Turn(turn, member))
         };
         // One future for the whole wait: dropping and re-creating it would lose our place in
         // the queue.
@@ -351,10 +401,17 @@ impl<DB: Backend> Writer<DB> {
                 CHECK_OTHERS
             };
             match tokio::time::timeout(left.min(check), &mut acquire).await {
-                Ok(turn) => {
-                    let turn = turn?;
-                    *lock(&turn.handoff.turn_owner) = Some(owner);
-                    let waited = started.elapsed();
+                Ok(waited) => {
+                    let waited_for = started.elapsed();
+                    let turn = match waited? {
+                        Waited::Turn(turn, member) => (turn, member),
+                        Waited::Gathered => {
+                            self.handoff.counters.writer_wait.record(waited_for);
+                            return Ok(Ok(Waited::Gathered));
+                        }
+                    };
+                    *lock(&turn.0.handoff.turn_owner) = Some(owner);
+                    let waited = waited_for;
                     self.handoff.counters.writer_wait.record(waited);
                     if waited >= self.slow_wait {
                         tracing::warn!(
@@ -365,7 +422,7 @@ impl<DB: Backend> Writer<DB> {
                              transaction or an acquired writer connection)"
                         );
                     }
-                    return Ok(Ok(turn));
+                    return Ok(Ok(Waited::Turn(turn.0, turn.1)));
                 }
                 Err(_) => {
                     if let Some(held) = self.idle_self_hold(owner) {

@@ -11,6 +11,12 @@
 //! A job whose future is dropped while it waits simply disappears: the resource skips it. A
 //! job dropped in the instant after being handed the resource gives it back, because what is
 //! handed over is a [`Grant`], and dropping a grant always passes the resource on.
+//!
+//! A job may also wait with a *member*: work that whoever holds the resource can do for it
+//! (for the writer, an autocommit write). The holder may [`gather`](Queue::gather) the
+//! members waiting at the head of the queue, in arrival order, and do their work in its own
+//! turn; each gathered job leaves the queue and learns it was gathered ([`Gathered`]) instead
+//! of being handed the resource. A job that is handed the resource gets its member back.
 
 use std::collections::VecDeque;
 use std::ops::{Deref, DerefMut};
@@ -31,31 +37,40 @@ pub(crate) enum Job {
     Upkeep,
 }
 
-pub(crate) struct Queue<T> {
-    inner: Mutex<Inner<T>>,
+pub(crate) struct Queue<T, M = ()> {
+    inner: Mutex<Inner<T, M>>,
     /// Which resources to hand out first when several are free (for the writer: a parking
     /// place that holds a connection, before an empty one that must wait for sqlx's pool).
     preferred: fn(&T) -> bool,
 }
 
-struct Inner<T> {
+struct Inner<T, M> {
     /// The resources no job holds (the others are granted, or on their way to a job).
     parked: Vec<T>,
-    waiting: VecDeque<Waiter<T>>,
+    waiting: VecDeque<Waiter<T, M>>,
 }
 
-struct Waiter<T> {
+struct Waiter<T, M> {
     job: Job,
-    hand: oneshot::Sender<Grant<T>>,
+    member: Option<M>,
+    hand: oneshot::Sender<Handed<T, M>>,
 }
+
+/// The resource, and the member the job waited with.
+type Handed<T, M> = (Grant<T, M>, Option<M>);
+
+/// The job's member was gathered by the holder of the resource, which does its work: the job
+/// is out of the queue and is never handed the resource.
+#[derive(Debug)]
+pub(crate) struct Gathered;
 
 /// The resource, held by one job. Dropping it hands the resource to the next job in line.
-pub(crate) struct Grant<T> {
+pub(crate) struct Grant<T, M = ()> {
     value: Option<T>,
-    queue: Arc<Queue<T>>,
+    queue: Arc<Queue<T, M>>,
 }
 
-impl<T> Queue<T> {
+impl<T, M> Queue<T, M> {
     /// A queue in front of one resource.
     #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn new(value: T) -> Arc<Self> {
@@ -74,38 +89,89 @@ impl<T> Queue<T> {
         })
     }
 
-    fn inner(&self) -> std::sync::MutexGuard<'_, Inner<T>> {
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner<T, M>> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Wait for the resource behind every job that came before. Cancel-safe: dropped while
     /// waiting, the job leaves the queue; dropped just as it was handed the resource, it hands
     /// it on.
-    pub(crate) async fn acquire(self: &Arc<Self>, job: Job) -> Grant<T> {
+    pub(crate) async fn acquire(self: &Arc<Self>, job: Job) -> Grant<T, M> {
+        match self.acquire_with(job, None).await {
+            Ok((grant, _)) => grant,
+            Err(Gathered) => unreachable!("sqlx-rw: a job without a member is never gathered"),
+        }
+    }
+
+    /// As [`acquire`](Self::acquire), waiting with `member`: handed the resource, the job gets
+    /// its member back; or the holder gathers the member and the job is done waiting.
+    pub(crate) async fn acquire_with(
+        self: &Arc<Self>,
+        job: Job,
+        member: Option<M>,
+    ) -> Result<Handed<T, M>, Gathered> {
         let receiver = {
             let mut inner = self.inner();
             // A resource is parked only while no job waits (a release hands it to the first
             // waiter), so taking it never jumps the queue.
             if let Some(value) = inner.parked.pop() {
-                return Grant {
+                let grant = Grant {
                     value: Some(value),
                     queue: Arc::clone(self),
                 };
+                return Ok((grant, member));
             }
             let (hand, receiver) = oneshot::channel();
             // Jobs dropped while they waited would otherwise stay listed until the holder lets
             // go, however long that takes.
             inner.waiting.retain(|waiter| !waiter.hand.is_closed());
-            inner.waiting.push_back(Waiter { job, hand });
+            inner.waiting.push_back(Waiter { job, member, hand });
             receiver
         };
-        receiver
-            .await
-            .expect("sqlx-rw: a queued job is always handed the writer or dropped with it")
+        // A gathered job's sender is dropped with it; any other job is handed the resource or
+        // dropped along with the queue's holder of it, which cannot happen while it waits.
+        receiver.await.map_err(|_| Gathered)
+    }
+
+    /// Take the members waiting at the head of the queue, in arrival order, up to `count` of
+    /// them and `weight` in total (the first is taken whatever its weight): the caller holds
+    /// the resource and does their work. Stops at the first job without a member, so no job
+    /// is overtaken. Jobs dropped while they waited are skipped.
+    pub(crate) fn gather(
+        &self,
+        count: usize,
+        mut weight: usize,
+        weigh: impl Fn(&M) -> usize,
+    ) -> Vec<M> {
+        let mut inner = self.inner();
+        let mut members = Vec::new();
+        while members.len() < count {
+            let Some(front) = inner.waiting.front() else {
+                break;
+            };
+            if front.hand.is_closed() {
+                inner.waiting.pop_front();
+                continue;
+            }
+            let Some(member) = &front.member else {
+                break;
+            };
+            let w = weigh(member);
+            if !members.is_empty() && w > weight {
+                break;
+            }
+            weight = weight.saturating_sub(w);
+            let waiter = inner
+                .waiting
+                .pop_front()
+                .expect("sqlx-rw: the front was just seen");
+            members.extend(waiter.member);
+        }
+        members
     }
 
     /// The resource if it is free right now, without queueing.
-    pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<Grant<T>> {
+    pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<Grant<T, M>> {
         let mut inner = self.inner();
         let value = inner.parked.pop()?;
         Some(Grant {
@@ -133,10 +199,10 @@ impl<T> Queue<T> {
                 value: Some(value),
                 queue: Arc::clone(self),
             };
-            match waiter.hand.send(grant) {
+            match waiter.hand.send((grant, waiter.member)) {
                 Ok(()) => return,
                 // That job was dropped while it waited: take the value back, try the next.
-                Err(mut returned) => {
+                Err((mut returned, _)) => {
                     value = returned
                         .value
                         .take()
@@ -153,7 +219,7 @@ impl<T> Queue<T> {
     }
 }
 
-impl<T> Deref for Grant<T> {
+impl<T, M> Deref for Grant<T, M> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -163,7 +229,7 @@ impl<T> Deref for Grant<T> {
     }
 }
 
-impl<T> DerefMut for Grant<T> {
+impl<T, M> DerefMut for Grant<T, M> {
     fn deref_mut(&mut self) -> &mut T {
         self.value
             .as_mut()
@@ -171,7 +237,7 @@ impl<T> DerefMut for Grant<T> {
     }
 }
 
-impl<T> Drop for Grant<T> {
+impl<T, M> Drop for Grant<T, M> {
     fn drop(&mut self) {
         if let Some(value) = self.value.take() {
             self.queue.release(value);
@@ -186,7 +252,7 @@ mod tests {
 
     #[tokio::test]
     async fn jobs_get_the_resource_in_arrival_order() {
-        let queue = Queue::new(Vec::new());
+        let queue = Queue::<_>::new(Vec::new());
         let first = queue.acquire(Job::Pool).await;
         let mut waiters = Vec::new();
         for n in 0..20 {
@@ -211,7 +277,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_job_dropped_while_waiting_is_skipped() {
-        let queue = Queue::new(0u32);
+        let queue = Queue::<_>::new(0u32);
         let held = queue.acquire(Job::Pool).await;
         let dropped = tokio::time::timeout(Duration::from_millis(10), queue.acquire(Job::HandOut));
         assert!(dropped.await.is_err());
@@ -230,7 +296,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_grant_never_received_is_handed_on() {
-        let queue = Queue::new(7u32);
+        let queue = Queue::<_>::new(7u32);
         let held = queue.acquire(Job::Pool).await;
         // A job that is handed the resource but dropped before it looks.
         let mut lost = Box::pin(queue.acquire(Job::Statement));
@@ -250,7 +316,7 @@ mod tests {
 
     #[tokio::test]
     async fn several_resources_serve_that_many_jobs_at_once_and_queue_the_rest() {
-        let queue = Queue::of(vec![1u32, 2], |_| true);
+        let queue = Queue::<_>::of(vec![1u32, 2], |_| true);
         let first = queue.acquire(Job::Statement).await;
         let second = queue.acquire(Job::Statement).await;
         assert_ne!(*first, *second);
@@ -277,11 +343,83 @@ mod tests {
     #[tokio::test]
     async fn a_preferred_resource_is_handed_out_before_others() {
         // Odd values are preferred (for the writer: a parking place holding a connection).
-        let queue = Queue::of(vec![1u32, 3], |v| v % 2 == 1);
+        let queue = Queue::<_>::of(vec![1u32, 3], |v| v % 2 == 1);
         let mut first = queue.acquire(Job::Statement).await;
         *first = 2; // emptied, as a hand-out leaves its parking place
         drop(first);
         let next = queue.acquire(Job::Statement).await;
         assert_eq!(*next % 2, 1, "the one still holding something comes first");
+    }
+
+    #[tokio::test]
+    async fn the_holder_gathers_the_members_at_the_head_in_order_and_no_further() {
+        let queue: Arc<Queue<u32, u32>> = Queue::of(vec![0], |_| true);
+        let held = queue.acquire(Job::Pool).await;
+        let mut waiters = Vec::new();
+        // Three members, then a job without one, then another member.
+        for (n, member) in [Some(1), Some(2), Some(3), None, Some(5)]
+            .into_iter()
+            .enumerate()
+        {
+            let task_queue = Arc::clone(&queue);
+            waiters.push(tokio::spawn(async move {
+                task_queue
+                    .acquire_with(Job::Statement, member)
+                    .await
+                    .map(|(_, member)| member)
+            }));
+            while queue.jobs().len() < n + 1 {
+                tokio::task::yield_now().await;
+            }
+        }
+        // Weight 1 each, room for 3: the first three only.
+        assert_eq!(queue.gather(10, 3, |_| 1), vec![1, 2, 3]);
+        assert!(
+            queue.gather(10, 10, |_| 1).is_empty(),
+            "a job without a member stops it"
+        );
+        drop(held);
+        let outcomes: Vec<_> = futures_util::future::join_all(waiters)
+            .await
+            .into_iter()
+            .map(|w| w.unwrap().ok())
+            .collect();
+        assert_eq!(
+            outcomes[..3],
+            [None, None, None],
+            "gathered: never handed the resource"
+        );
+        assert_eq!(outcomes[3], Some(None), "handed the resource");
+        assert_eq!(
+            outcomes[4],
+            Some(Some(5)),
+            "handed the resource with its member back"
+        );
+    }
+
+    #[tokio::test]
+    async fn gathering_stops_at_the_count_and_skips_dropped_jobs() {
+        let queue: Arc<Queue<u32, u32>> = Queue::of(vec![0], |_| true);
+        let _held = queue.acquire(Job::Pool).await;
+        let dropped = tokio::time::timeout(
+            Duration::from_millis(10),
+            queue.acquire_with(Job::Statement, Some(9)),
+        );
+        assert!(dropped.await.is_err());
+        let mut waiters = Vec::new();
+        for member in 1..=4 {
+            let task_queue = Arc::clone(&queue);
+            waiters.push(tokio::spawn(async move {
+                task_queue
+                    .acquire_with(Job::Statement, Some(member))
+                    .await
+                    .is_err()
+            }));
+            while queue.jobs().len() < member as usize {
+                tokio::task::yield_now().await;
+            }
+        }
+        assert_eq!(queue.gather(3, usize::MAX, |_| 1), vec![1, 2, 3]);
+        assert_eq!(queue.jobs().len(), 1);
     }
 }

@@ -22,7 +22,7 @@ use crate::error::{pool_error, RwErrorKind};
 /// One use of the writer outside a pinned transaction. Dropping it parks the connection for
 /// the next caller in the queue.
 pub(crate) struct Turn<DB: Backend> {
-    pub(super) guard: Grant<super::Parked<DB>>,
+    pub(super) guard: Grant<super::Parked<DB>, super::Member<DB>>,
     /// Armed (see `txn::arms`): a statement that may change the transaction state is running.
     /// If the turn is dropped like this (its future was cancelled), the connection's state is
     /// unknown, so it goes back to sqlx's pool, whose release hook rolls back whatever is open.

@@ -182,6 +182,10 @@ impl Backend for Sqlite {
         )))
     }
 
+    fn groups_commits() -> bool {
+        true
+    }
+
     fn in_transaction(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<bool, Error>> {
         Box::pin(async move {
             // `lock_handle` sends an unlock command and waits for the handle's lock. If an

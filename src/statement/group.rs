@@ -1,0 +1,221 @@
+//! A group of autocommit writes run in one transaction, and what each member gets back.
+//!
+//! The job holding the writer gathered the writes queued behind it (see `writer/group.rs`).
+//! The group runs in a task of its own, so that no caller dropping its future can leave the
+//! others without an answer; every member's caller waits for its own [`Reply`].
+//!
+//! The rules, each there so that a member gets exactly what it would have got alone:
+//!
+//! * **One transaction**, begun as the pool begins every write transaction (for SQLite
+//!   `BEGIN IMMEDIATE`), the members run in arrival order, each with its own SQL and
+//!   arguments, fetched as its caller asked: its own result, rowid and `RETURNING` rows.
+//! * **Nobody is answered before COMMIT returns**: a member's success is only true once the
+//!   transaction holding it has committed.
+//! * **A statement that fails** is undone by the database alone (for SQLite, its statement
+//!   journal), and only its caller gets the error, at once; the group goes on.
+//! * **A failure that ends the whole transaction** (for SQLite `INSERT OR ROLLBACK`,
+//!   `RAISE(ROLLBACK)`, a full disk): after any failure the pool asks whether the transaction
+//!   is still open. If not, the members that had succeeded were never answered and nothing of
+//!   theirs was kept: they run again, first, in a new transaction (a *regroup*), and only the
+//!   statement that ended it gets its error.
+//! * **A COMMIT that fails** (a deferred foreign key a member broke, a full disk) commits
+//!   nothing: the transaction is rolled back if still open, and every member that had
+//!   succeeded runs again alone, in autocommit, as it would have without grouping. The one
+//!   that broke a deferred key fails at its own commit, the others are unaffected; a disk
+//!   that is still full fails each with the database's own error.
+//! * **A group that cannot begin** (another process holds the write lock past the busy
+//!   timeout) runs every member alone in the same way.
+
+use std::collections::VecDeque;
+
+use futures_util::{TryFutureExt, TryStreamExt};
+use sqlx::{Error, Executor, SqlStr};
+use tracing::Instrument;
+
+use crate::backend::Backend;
+use crate::pool::RwPool;
+use crate::writer::{Fetch, Member, Reply, Turn};
+
+use super::Routed;
+
+/// SQL a group may gather, in bytes, beyond its first statement: past it the group would
+/// hold arguments and text of little benefit, and keep the first callers waiting longer.
+pub(crate) const MAX_GROUP_BYTES: usize = 1 << 20;
+
+/// Run `members` (the holder's own write first) in one transaction on `turn`, in a task of
+/// their own, and answer each.
+pub(crate) fn spawn<DB: Backend>(pool: RwPool<DB>, turn: Turn<DB>, members: Vec<Member<DB>>)
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let span = tracing::info_span!(
+        target: "sqlx_rw",
+        "sqlx_rw.group",
+        size = members.len(),
+        regroups = tracing::field::Empty,
+    );
+    pool.0.counters.group_run(members.len());
+    tokio::spawn(run(pool, turn, members).instrument(span));
+}
+
+/// A member whose statement succeeded and waits for the commit. It keeps its arguments (each
+/// run binds a copy) should it have to run again.
+struct Done<DB: Backend> {
+    member: Member<DB>,
+    reply: Reply<DB>,
+}
+
+impl<DB: Backend> Done<DB> {
+    /// The member again, as it was before it ran.
+    fn again(self) -> Member<DB> {
+        self.member
+    }
+}
+
+async fn run<DB: Backend>(pool: RwPool<DB>, mut turn: Turn<DB>, members: Vec<Member<DB>>)
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let begin = pool
+        .0
+        .begin
+        .clone()
+        .unwrap_or_else(|| SqlStr::from_static("BEGIN"));
+    // Dropped mid-group (the runtime shutting down), the connection goes back to sqlx's pool,
+    // whose release hook rolls back the open transaction: nothing half-done is ever kept.
+    turn.armed = true;
+    let mut waiting: VecDeque<Member<DB>> = members.into();
+    let mut done: Vec<Done<DB>> = Vec::new();
+    let mut regroups = 0u64;
+    'group: loop {
+        if let Err(error) = turn.conn().execute(begin.clone()).await {
+            tracing::debug!(target: "sqlx_rw", %error, "a group could not begin; its members run alone");
+            if broke::<DB>(&mut turn, &error, &mut waiting) {
+                break 'group;
+            }
+            alone(&mut turn, waiting.drain(..)).await;
+            break 'group;
+        }
+        while let Some(member) = waiting.pop_front() {
+            match execute::<DB>(turn.conn(), &member).await {
+                Ok(reply) => done.push(Done { member, reply }),
+                Err(error) => {
+                    let broken = DB::connection_broken(&error);
+                    let _ = member.reply.send(Err(error));
+                    if broken {
+                        turn.discard();
+                        fail_all(done.drain(..).map(Done::again).chain(waiting.drain(..)));
+                        break 'group;
+                    }
+                    // The statement alone was undone, or the whole transaction with it.
+                    let open = DB::in_transaction(turn.conn()).await.unwrap_or(false);
+                    if open {
+                        crate::stats::bump(&pool.0.counters.group_failures);
+                    } else {
+                        regroups += 1;
+                        // Nothing of the members before it was kept, and none was answered:
+                        // they run again first, in arrival order.
+                        for earlier in done.drain(..).rev() {
+                            waiting.push_front(earlier.again());
+                        }
+                        continue 'group;
+                    }
+                }
+            }
+        }
+        match turn.conn().execute(SqlStr::from_static("COMMIT")).await {
+            Ok(_) => {
+                for finished in done.drain(..) {
+                    let _ = finished.member.reply.send(Ok(finished.reply));
+                }
+            }
+            Err(error) => {
+                tracing::debug!(
+                    target: "sqlx_rw",
+                    %error,
+                    "a group's commit failed; its members run again alone"
+                );
+                if DB::in_transaction(turn.conn()).await.unwrap_or(true) {
+                    let _ = DB::rollback(turn.conn()).await;
+                }
+                alone(&mut turn, done.drain(..).map(Done::again)).await;
+            }
+        }
+        break 'group;
+    }
+    if regroups > 0 {
+        tracing::Span::current().record("regroups", regroups);
+        pool.0
+            .counters
+            .regroups
+            .fetch_add(regroups, std::sync::atomic::Ordering::Relaxed);
+    }
+    turn.armed = false;
+}
+
+/// Run each member on its own, in autocommit, and answer it.
+async fn alone<DB: Backend>(turn: &mut Turn<DB>, members: impl Iterator<Item = Member<DB>>)
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let mut members: VecDeque<Member<DB>> = members.collect();
+    while let Some(member) = members.pop_front() {
+        if turn.is_discarded() {
+            members.push_front(member);
+            fail_all(members.drain(..));
+            return;
+        }
+        let outcome = execute::<DB>(turn.conn(), &member).await;
+        if let Err(error) = &outcome {
+            if DB::connection_broken(error) {
+                turn.discard();
+            }
+        }
+        let _ = member.reply.send(outcome);
+    }
+}
+
+/// `error` broke the writer's connection: close it, fail every member waiting.
+fn broke<DB: Backend>(
+    turn: &mut Turn<DB>,
+    error: &Error,
+    waiting: &mut VecDeque<Member<DB>>,
+) -> bool {
+    if !DB::connection_broken(error) {
+        return false;
+    }
+    turn.discard();
+    fail_all(waiting.drain(..));
+    true
+}
+
+/// The writer's connection broke under the group: nothing it had not committed was kept.
+fn fail_all<DB: Backend>(members: impl Iterator<Item = Member<DB>>) {
+    for member in members {
+        let _ = member.reply.send(Err(Error::Io(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "the writer connection broke while this statement waited in a group commit; \
+             nothing of it was committed",
+        ))));
+    }
+}
+
+/// Run `member`'s statement on `conn`, fetched as its caller asked, with a copy of its
+/// arguments (it may have to run again).
+fn execute<'c, DB: Backend>(
+    conn: &'c mut DB::Connection,
+    member: &Member<DB>,
+) -> futures_core::future::BoxFuture<'c, Result<Reply<DB>, Error>>
+where
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+{
+    let routed = Routed {
+        sql: member.sql.clone(),
+        arguments: member.arguments.as_ref().map(DB::clone_arguments),
+        persistent: member.persistent,
+    };
+    match member.fetch {
+        Fetch::Many => Box::pin(conn.fetch_many(routed).try_collect().map_ok(Reply::Many)),
+        Fetch::Optional => Box::pin(conn.fetch_optional(routed).map_ok(Reply::Optional)),
+    }
+}
