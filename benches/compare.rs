@@ -10,7 +10,8 @@
 //!   `SqlitePool` of 8, with every call sent to the right one by the caller.
 //! * **rwpool**: `SqliteRwPool` with 8 readers (to match split), routing by parsing the SQL.
 //!
-//! All three use WAL, `synchronous=NORMAL`, a 5 s busy timeout and foreign keys on.
+//! All three use WAL, `synchronous=NORMAL` (workload 5 also `FULL`), a 5 s busy timeout and
+//! foreign keys on.
 //!
 //! The workloads:
 //!
@@ -22,7 +23,11 @@
 //! 4. single-row inserts from one task: the cost of the writer path, per insert (3 and 4
 //!    compare routing alone only with `--no-ping`: by default plain and split keep sqlx's
 //!    ping on every acquire, a round trip rwpool's pools skip);
-//! 5. write-only with 1, 8 and 64 tasks: throughput, errors and fairness between tasks.
+//! 5. write scaling: single-row INSERTs from 1, 8, 64 and 256 tasks, with
+//!    `synchronous=NORMAL` and with `FULL`: throughput, errors, latency and fairness between
+//!    tasks. rwpool runs them as group commits when they queue (`--no-group` turns that off,
+//!    for a comparison with the pool before it); `--charts DIR` draws throughput and p99
+//!    latency against tasks as SVG charts (`docs/charts/` holds the ones the docs show).
 //!
 //! For each workload the configurations alternate (plain, split, rwpool, plain, …) for
 //! `--reps` repetitions, so slow drift on the machine hits all three alike, and each figure
@@ -38,8 +43,8 @@
 //! cargo bench --bench compare -- --help
 //! ```
 //!
-//! The default run takes under two minutes (about 100 s on 2 cores). Workload 5 runs for half
-//! of `--seconds` per run, because it has three task counts to get through. `--stats` adds
+//! The default run takes about three minutes on 2 cores. Workload 5 runs for half of
+//! `--seconds` per run, because it has eight settings to get through. `--stats` adds
 //! the RwPool's own counters (writer wait and hold times) after each workload.
 //!
 //! Every workload also reports the largest the WAL file grew (sampled every 10 ms): rwpool's
@@ -53,6 +58,9 @@
 
 #[path = "../examples/shared/workloads.rs"]
 mod workloads;
+
+#[path = "compare/charts.rs"]
+mod charts;
 
 use std::error::Error;
 use std::future::Future;
@@ -80,17 +88,25 @@ usage: cargo bench --bench compare -- [--seconds S] [--reps N] [--tasks N] [--on
   --no-ping     plain and split skip sqlx's ping on every acquire (test_before_acquire(false)),
                 as rwpool's own pools do: leaves the routing cost alone in the comparison
   --stats       print the RwPool's own stats after each workload (its last run)
+  --no-group    rwpool runs without group commit (RwPoolOptions::group_commit(false))
+  --charts DIR  draw workload 5's throughput and p99 latency against tasks as SVG charts in
+                DIR (write-scaling-normal.svg, write-scaling-full.svg)
   --help        print this help
 
 workloads: 1 contention (RMW transaction + insert), 2 read-heavy 90/10, 3 point SELECT from
-one task, 4 single-row INSERT from one task, 5 write-only with 1, 8 and 64 tasks";
+one task, 4 single-row INSERT from one task, 5 write scaling: INSERTs from 1, 8, 64 and 256
+tasks, synchronous NORMAL and FULL";
 
 /// Reader connections for split and rwpool alike, so that the comparison is between routing
 /// strategies, not pool sizes.
 const READERS: u32 = 8;
 
 /// Task counts for workload 5.
-const WRITE_ONLY_TASKS: [usize; 3] = [1, 8, 64];
+const WRITE_ONLY_TASKS: [usize; 4] = [1, 8, 64, 256];
+
+/// The synchronous modes workload 5 runs in; the others run in NORMAL.
+const WRITE_ONLY_MODES: [SqliteSynchronous; 2] =
+    [SqliteSynchronous::Normal, SqliteSynchronous::Full];
 
 struct Args {
     seconds: f64,
@@ -100,6 +116,9 @@ struct Args {
     /// sqlx's `test_before_acquire` for plain and split.
     ping: bool,
     stats: bool,
+    /// rwpool groups commits (the default).
+    group: bool,
+    charts: Option<std::path::PathBuf>,
 }
 
 /// `Ok(None)` means `--help` was asked for.
@@ -111,6 +130,8 @@ fn parse_args() -> Result<Option<Args>, String> {
         only: None,
         ping: true,
         stats: false,
+        group: true,
+        charts: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -124,6 +145,8 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--only" => args.only = Some(parse_value(&flag, it.next(), |w| (1..=5).contains(w))?),
             "--no-ping" => args.ping = false,
             "--stats" => args.stats = true,
+            "--no-group" => args.group = false,
+            "--charts" => args.charts = Some(it.next().ok_or("--charts needs a directory")?.into()),
             // `cargo bench` appends `--bench` to a `harness = false` target's arguments.
             "--bench" => {}
             other => return Err(format!("unknown argument {other:?}")),
@@ -196,12 +219,18 @@ enum Pool {
 impl Pool {
     /// `ping`: whether plain and split ping a connection on every acquire (sqlx's default; a
     /// round trip to the connection's worker thread). rwpool's pools never do.
-    async fn connect(config: Config, path: &Path, ping: bool) -> Result<Pool, sqlx::Error> {
+    async fn connect(
+        config: Config,
+        path: &Path,
+        case: &Case,
+        args: &Args,
+    ) -> Result<Pool, sqlx::Error> {
+        let ping = args.ping;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(case.synchronous)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         Ok(match config {
@@ -230,6 +259,8 @@ impl Pool {
             Config::Rw => Pool::Rw(
                 RwPoolOptions::<Sqlite>::new()
                     .readers(READERS)
+                    .synchronous(case.synchronous)
+                    .group_commit(args.group)
                     .connect_with(options)
                     .await?,
             ),
@@ -401,7 +432,7 @@ impl Workload {
             Workload::ReadHeavy => "read-heavy: 90% point SELECT (ids 1..1000), 10% INSERT",
             Workload::PointSelect => "point SELECT, one task, 100,000 rows",
             Workload::SingleInsert => "single-row INSERT, one task",
-            Workload::WriteOnly => "write-only: single-row INSERTs",
+            Workload::WriteOnly => "write scaling: single-row INSERTs",
         }
     }
 
@@ -419,6 +450,7 @@ struct Case {
     workload: Workload,
     tasks: usize,
     seconds: f64,
+    synchronous: SqliteSynchronous,
 }
 
 impl Case {
@@ -428,8 +460,12 @@ impl Case {
         } else {
             format!("{} tasks", self.tasks)
         };
+        let mode = match self.synchronous {
+            SqliteSynchronous::Full => ", synchronous=FULL",
+            _ => "",
+        };
         format!(
-            "W{} {}  [{tasks}, {} s per run]",
+            "W{} {}  [{tasks}{mode}, {} s per run]",
             self.workload.number(),
             self.workload.title(),
             self.seconds
@@ -447,15 +483,21 @@ fn cases(args: &Args) -> Vec<Case> {
             workload,
             tasks,
             seconds,
+            synchronous: SqliteSynchronous::Normal,
         };
         match workload {
             Workload::Contention | Workload::ReadHeavy => {
                 cases.push(case(args.tasks, args.seconds))
             }
             Workload::PointSelect | Workload::SingleInsert => cases.push(case(1, args.seconds)),
-            // Three task counts: half-length runs keep the default invocation under 2 minutes.
+            // Eight settings: half-length runs keep the default invocation near 3 minutes.
             Workload::WriteOnly => {
-                cases.extend(WRITE_ONLY_TASKS.map(|tasks| case(tasks, args.seconds / 2.0)))
+                for synchronous in WRITE_ONLY_MODES {
+                    cases.extend(WRITE_ONLY_TASKS.map(|tasks| Case {
+                        synchronous,
+                        ..case(tasks, args.seconds / 2.0)
+                    }))
+                }
             }
         }
     }
@@ -591,9 +633,9 @@ struct Run {
     wal_max: u64,
 }
 
-async fn run_once(config: Config, case: &Case, ping: bool) -> Result<Run, Box<dyn Error>> {
+async fn run_once(config: Config, case: &Case, args: &Args) -> Result<Run, Box<dyn Error>> {
     let dir = tempfile::tempdir()?;
-    let pool = Pool::connect(config, &dir.path().join("bench.db"), ping).await?;
+    let pool = Pool::connect(config, &dir.path().join("bench.db"), case, args).await?;
     pool.create_counter().await?;
     pool.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)")
         .await?;
@@ -700,6 +742,8 @@ const ERRORS: &str = "errors, total";
 const W2_OPS: &str = "ops/s";
 const W2_SELECT_P99: &str = "SELECT p99 ms";
 const W3_QPS: &str = "queries/s";
+const W5_RATE: &str = "inserts/s";
+const W5_P99: &str = "latency p99 ms";
 
 /// The figures one run yields, in a fixed order for its workload.
 fn figures(case: &Case, run: &Run) -> Vec<Metric> {
@@ -746,7 +790,7 @@ fn figures(case: &Case, run: &Run) -> Vec<Metric> {
             push_errors(&mut push, &all.errors());
         }
         Workload::WriteOnly => {
-            push("inserts/s", Unit::PerSecond, rate(all.insert.ok));
+            push(W5_RATE, Unit::PerSecond, rate(all.insert.ok));
             push_errors(&mut push, &all.errors());
             push_fairness(&mut push, &run.tasks, &all.insert);
         }
@@ -805,11 +849,7 @@ fn push_fairness(push: &mut impl FnMut(&str, Unit, f64), tasks: &[TaskLog], inse
         sorted.iter().sum::<u64>() as f64 / sorted.len() as f64
     };
     push("latency mean ms", Unit::Millis, mean / 1000.0);
-    push(
-        "latency p99 ms",
-        Unit::Millis,
-        percentile(&sorted, 99.0) / 1000.0,
-    );
+    push(W5_P99, Unit::Millis, percentile(&sorted, 99.0) / 1000.0);
     push(
         "latency max ms",
         Unit::Millis,
@@ -844,6 +884,8 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 /// A case's figures over all repetitions, reduced to one value per configuration.
 struct CaseResult {
     workload: Workload,
+    tasks: usize,
+    synchronous: SqliteSynchronous,
     title: String,
     rows: Vec<(String, Unit)>,
     /// `values[config][row]`, configurations in `CONFIGS` order.
@@ -868,7 +910,7 @@ async fn run_case(case: &Case, args: &Args) -> Result<CaseResult, Box<dyn Error>
     let mut stats = None;
     for _ in 0..args.reps {
         for (i, config) in CONFIGS.into_iter().enumerate() {
-            let mut run = run_once(config, case, args.ping).await?;
+            let mut run = run_once(config, case, args).await?;
             runs[i].push(figures(case, &run));
             if other_errors[i].is_none() {
                 other_errors[i] = run.tasks.iter().find_map(|t| t.errors().other_sample);
@@ -899,6 +941,8 @@ async fn run_case(case: &Case, args: &Args) -> Result<CaseResult, Box<dyn Error>
     });
     Ok(CaseResult {
         workload: case.workload,
+        tasks: case.tasks,
+        synchronous: case.synchronous,
         title: case.title(),
         rows,
         values,
@@ -992,6 +1036,24 @@ fn print_summary(results: &[CaseResult]) {
             f(rw)
         );
     }
+    for result in results.iter().filter(|r| r.workload == Workload::WriteOnly) {
+        let mode = match result.synchronous {
+            SqliteSynchronous::Full => "FULL",
+            _ => "NORMAL",
+        };
+        if let (Some([plain, split, rw]), Some([plain_p99, _, rw_p99])) =
+            (result.get(W5_RATE), result.get(W5_P99))
+        {
+            println!(
+                "  W5 {:>3} tasks {mode:<6} inserts/s rw/plain {}   rw/split {}   p99 rwpool {} ms vs plain {} ms",
+                result.tasks,
+                x(rw, plain),
+                x(rw, split),
+                Unit::Millis.format(rw_p99),
+                Unit::Millis.format(plain_p99),
+            );
+        }
+    }
     if let Some([_, split, rw]) = find(Workload::ReadHeavy, W2_OPS) {
         println!("  W2 read-heavy ops/s           rw/split {}", x(rw, split));
     }
@@ -1018,6 +1080,9 @@ fn print_header(args: &Args) {
     if !args.ping {
         extra += " --no-ping";
     }
+    if !args.group {
+        extra += " --no-group";
+    }
     println!(
         "flags: --seconds {} --reps {} --tasks {}{extra}  (W5 runs {} s each)",
         args.seconds,
@@ -1029,7 +1094,10 @@ fn print_header(args: &Args) {
     for config in CONFIGS {
         println!("  {:<7}{}", config.name(), config.describe());
     }
-    println!("  all:   WAL, synchronous=NORMAL, busy_timeout 5 s, foreign_keys ON");
+    println!("  all:   WAL, synchronous=NORMAL (W5 also FULL), busy_timeout 5 s, foreign_keys ON");
+    if !args.group {
+        println!("  note:  --no-group: rwpool runs every write alone, without group commit");
+    }
     if args.ping {
         println!(
             "  note:  plain and split keep sqlx's test_before_acquire(true), a ping (one worker \
@@ -1077,6 +1145,10 @@ async fn main() -> Result<ExitCode, Box<dyn Error>> {
         results.push(result);
     }
     print_summary(&results);
+    if let Some(dir) = &args.charts {
+        charts::draw(dir, &results)?;
+        println!("charts written to {}", dir.display());
+    }
     println!();
     println!("total {:.1} s", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)

@@ -80,6 +80,10 @@ pub(crate) fn publish(stats: &Stats, name: &str, replicas: bool) {
         ),
         ("sqlx_rw_untracked_writes_total", stats.untracked_writes),
         ("sqlx_rw_position_reads_total", stats.position_reads),
+        ("sqlx_rw_groups_total", stats.groups),
+        ("sqlx_rw_group_statements_total", stats.group_statements),
+        ("sqlx_rw_regroups_total", stats.regroups),
+        ("sqlx_rw_group_failures_total", stats.group_failures),
     ];
     for (metric, value) in counters {
         counter!(metric, "pool" => pool.clone()).absolute(value);

@@ -363,7 +363,7 @@ pub struct WalStats {
 
 impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rows: [(&str, u64); 19] = [
+        let rows: [(&str, u64); 23] = [
             ("reader statements", self.reader_statements),
             ("writer statements", self.writer_statements),
             ("pinned statements", self.pinned_statements),
@@ -376,6 +376,10 @@ impl fmt::Display for Stats {
             ("reader fallbacks", self.reader_fallbacks),
             ("settings spread", self.settings_spread),
             ("own-writer reads", self.own_writer_reads),
+            ("group commits", self.groups),
+            ("grouped statements", self.group_statements),
+            ("regroups", self.regroups),
+            ("failures inside groups", self.group_failures),
             ("writer queue now", self.writer_queue),
             ("writer queue high-water", self.writer_queue_high_water),
             ("verdict cache hits", self.cache_hits),
@@ -386,6 +390,18 @@ impl fmt::Display for Stats {
         ];
         for (name, value) in rows {
             writeln!(f, "{name:<26}{value:>12}")?;
+        }
+        if self.groups > 0 {
+            let sizes = [
+                "2", "3-4", "5-8", "9-16", "17-32", "33-64", "65-128", ">128",
+            ];
+            let sizes: Vec<String> = sizes
+                .iter()
+                .zip(self.group_sizes)
+                .filter(|(_, n)| *n > 0)
+                .map(|(size, n)| format!("{size}: {n}"))
+                .collect();
+            writeln!(f, "{:<26}{}", "group sizes", sizes.join(", "))?;
         }
         for (name, l) in [
             ("writer wait", &self.writer_wait),

@@ -129,7 +129,39 @@ async fn stats_are_published_on_their_own_per_pool() {
                 .unwrap();
         }
     }
+    // Concurrent autocommit writes: group commits to publish.
+    let writers: Vec<_> = (0..16)
+        .map(|_| {
+            let a = a.clone();
+            tokio::spawn(async move {
+                for x in 0..20 {
+                    sqlx::query("INSERT INTO t VALUES (?)")
+                        .bind(x)
+                        .execute(&a)
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let grouped = a.stats();
+    assert!(grouped.groups > 0, "the writes ran in groups");
     let values = &capture.0;
+    eventually(
+        values,
+        "sqlx_rw_groups_total{pool=orders}",
+        grouped.groups as f64,
+    )
+    .await;
+    eventually(
+        values,
+        "sqlx_rw_group_statements_total{pool=orders}",
+        grouped.group_statements as f64,
+    )
+    .await;
     eventually(
         values,
         "sqlx_rw_statements_total{pool=orders,target=reader,reason=Query}",
@@ -149,7 +181,12 @@ async fn stats_are_published_on_their_own_per_pool() {
     )
     .await;
     eventually(values, "sqlx_rw_writer_queue{pool=audit}", 0.0).await;
-    eventually(values, "sqlx_rw_writer_wait_count{pool=orders}", 1.0).await;
+    eventually(
+        values,
+        "sqlx_rw_writer_wait_count{pool=orders}",
+        grouped.writer_wait.count as f64,
+    )
+    .await;
     {
         let values = values.lock().unwrap();
         assert!(values

@@ -48,14 +48,69 @@ pub(crate) fn spawn<DB: Backend>(pool: RwPool<DB>, turn: Turn<DB>, members: Vec<
 where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
 {
-    let span = tracing::info_span!(
-        target: "sqlx_rw",
-        "sqlx_rw.group",
-        size = members.len(),
-        regroups = tracing::field::Empty,
-    );
-    pool.0.counters.group_run(members.len());
-    tokio::spawn(run(pool, turn, members).instrument(span));
+    tokio::spawn(run(pool, turn, members));
+}
+
+/// How many times, at most, the group's task lets other tasks run after answering a group,
+/// to gather the writes its callers send next. A look costs next to nothing when no task is
+/// ready to run; the task stops looking once as many writes came back as it answered, or when
+/// a job other than a write waits next.
+const LINGER_LOOKS: usize = 16;
+
+/// Run groups on `turn` for as long as writes queue right behind: the first `members`, then
+/// whatever gathered while they ran or as their callers came back.
+async fn run<DB: Backend>(pool: RwPool<DB>, mut turn: Turn<DB>, mut members: Vec<Member<DB>>)
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    loop {
+        let answered = members.len();
+        pool.0.counters.group_run(answered);
+        let span = tracing::info_span!(
+            target: "sqlx_rw",
+            "sqlx_rw.group",
+            size = members.len(),
+            regroups = tracing::field::Empty,
+        );
+        run_group(&pool, &mut turn, members).instrument(span).await;
+        if turn.is_discarded() {
+            return;
+        }
+        members = gather_more(&pool, answered).await;
+        match members.len() {
+            0 => return,
+            1 => {
+                // One write came back: it runs as a lone write would, in autocommit.
+                alone(&mut turn, members.drain(..)).await;
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The writes queued behind the group just answered: its callers often write again at once,
+/// so the task lets them run and gathers what they send, up to as many as it `answered`,
+/// while no other job waits next.
+async fn gather_more<DB: Backend>(pool: &RwPool<DB>, answered: usize) -> Vec<Member<DB>> {
+    let writer = &pool.0.writer;
+    let expected = answered.min(pool.0.max_group);
+    let mut more: Vec<Member<DB>> = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..LINGER_LOOKS {
+        if writer.other_job_next() {
+            break;
+        }
+        tokio::task::yield_now().await;
+        let room = pool.0.max_group - more.len();
+        let gathered = writer.gather(room, MAX_GROUP_BYTES.saturating_sub(bytes));
+        bytes += gathered.iter().map(Member::weight).sum::<usize>();
+        more.extend(gathered);
+        if more.len() >= expected {
+            break;
+        }
+    }
+    more
 }
 
 /// A member whose statement succeeded and waits for the commit. It keeps its arguments (each
@@ -72,7 +127,8 @@ impl<DB: Backend> Done<DB> {
     }
 }
 
-async fn run<DB: Backend>(pool: RwPool<DB>, mut turn: Turn<DB>, members: Vec<Member<DB>>)
+/// One group: one transaction for `members`, each answered.
+async fn run_group<DB: Backend>(pool: &RwPool<DB>, turn: &mut Turn<DB>, members: Vec<Member<DB>>)
 where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
 {
@@ -90,10 +146,10 @@ where
     'group: loop {
         if let Err(error) = turn.conn().execute(begin.clone()).await {
             tracing::debug!(target: "sqlx_rw", %error, "a group could not begin; its members run alone");
-            if broke::<DB>(&mut turn, &error, &mut waiting) {
+            if broke::<DB>(turn, &error, &mut waiting) {
                 break 'group;
             }
-            alone(&mut turn, waiting.drain(..)).await;
+            alone(turn, waiting.drain(..)).await;
             break 'group;
         }
         while let Some(member) = waiting.pop_front() {
@@ -138,7 +194,7 @@ where
                 if DB::in_transaction(turn.conn()).await.unwrap_or(true) {
                     let _ = DB::rollback(turn.conn()).await;
                 }
-                alone(&mut turn, done.drain(..).map(Done::again)).await;
+                alone(turn, done.drain(..).map(Done::again)).await;
             }
         }
         break 'group;

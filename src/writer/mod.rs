@@ -323,6 +323,12 @@ impl<DB: Backend> Writer<DB> {
         self.queue.gather(count, bytes, Member::weight)
     }
 
+    /// `true` if the next job in the queue is not an autocommit write (a transaction, the
+    /// pool's own work): the holder should let go rather than wait for more writes.
+    pub(crate) fn other_job_next(&self) -> bool {
+        self.queue.other_job_next()
+    }
+
     /// Wait in the queue for the writer, in arrival order, whoever holds it: other tasks, or
     /// other futures of this task (`join!`, `select!`, a stream polled beside other work),
     /// which finish and pass it on. Only when what holds it is this task's own and idle (see

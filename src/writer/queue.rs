@@ -170,6 +170,16 @@ impl<T, M> Queue<T, M> {
         members
     }
 
+    /// `true` if a job waits at the head of the queue without a member: gathering would stop
+    /// there, and it should get the resource next.
+    pub(crate) fn other_job_next(&self) -> bool {
+        self.inner()
+            .waiting
+            .iter()
+            .find(|waiter| !waiter.hand.is_closed())
+            .is_some_and(|waiter| waiter.member.is_none())
+    }
+
     /// The resource if it is free right now, without queueing.
     pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<Grant<T, M>> {
         let mut inner = self.inner();
