@@ -51,10 +51,9 @@ where
     tokio::spawn(run(pool, turn, members));
 }
 
-/// How many times, at most, the group's task lets other tasks run after answering a group,
-/// to gather the writes its callers send next. A look costs next to nothing when no task is
-/// ready to run; the task stops looking once as many writes came back as it answered, or when
-/// a job other than a write waits next.
+/// How many times, at most, the group's task lets other tasks run while it waits for more
+/// writes: a look costs next to nothing when no task is ready to run, and the task stops
+/// looking as soon as a write arrives, or when a job other than a write waits next.
 const LINGER_LOOKS: usize = 16;
 
 /// Run groups on `turn` for as long as writes queue right behind: the first `members`, then
@@ -63,24 +62,30 @@ async fn run<DB: Backend>(pool: RwPool<DB>, mut turn: Turn<DB>, mut members: Vec
 where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
 {
+    // The writes a group waits for before it commits: as many as the group before it had,
+    // since its callers tend to write again at once.
+    let mut expected = members.len();
     loop {
-        let answered = members.len();
-        pool.0.counters.group_run(answered);
         let span = tracing::info_span!(
             target: "sqlx_rw",
             "sqlx_rw.group",
-            size = members.len(),
+            size = tracing::field::Empty,
             regroups = tracing::field::Empty,
         );
-        run_group(&pool, &mut turn, members).instrument(span).await;
+        let size = run_group(&pool, &mut turn, members, expected)
+            .instrument(span.clone())
+            .await;
+        span.record("size", size);
+        pool.0.counters.group_run(size);
         if turn.is_discarded() {
             return;
         }
-        members = gather_more(&pool, answered).await;
+        expected = size;
+        members = linger(&pool, 2, Vec::new()).await;
         match members.len() {
             0 => return,
             1 => {
-                // One write came back: it runs as a lone write would, in autocommit.
+                // One write came back alone: it runs as a lone write would, in autocommit.
                 alone(&mut turn, members.drain(..)).await;
                 return;
             }
@@ -89,26 +94,25 @@ where
     }
 }
 
-/// The writes queued behind the group just answered: its callers often write again at once,
-/// so the task lets them run and gathers what they send, up to as many as it `answered`,
-/// while no other job waits next.
-async fn gather_more<DB: Backend>(pool: &RwPool<DB>, answered: usize) -> Vec<Member<DB>> {
+/// Let other tasks run, and gather the writes that queue behind the holder meanwhile, until
+/// `more` holds `want` of them, a look brings none after some came, or a job other than a
+/// write waits next.
+async fn linger<DB: Backend>(
+    pool: &RwPool<DB>,
+    want: usize,
+    mut more: Vec<Member<DB>>,
+) -> Vec<Member<DB>> {
     let writer = &pool.0.writer;
-    let expected = answered.min(pool.0.max_group);
-    let mut more: Vec<Member<DB>> = Vec::new();
-    let mut bytes = 0;
+    let mut bytes = more.iter().map(Member::weight).sum::<usize>();
     for _ in 0..LINGER_LOOKS {
-        if writer.other_job_next() {
+        if more.len() >= want || writer.other_job_next() {
             break;
         }
         tokio::task::yield_now().await;
-        let room = pool.0.max_group - more.len();
+        let room = pool.0.max_group.saturating_sub(more.len());
         let gathered = writer.gather(room, MAX_GROUP_BYTES.saturating_sub(bytes));
         bytes += gathered.iter().map(Member::weight).sum::<usize>();
         more.extend(gathered);
-        if more.len() >= expected {
-            break;
-        }
     }
     more
 }
@@ -127,8 +131,15 @@ impl<DB: Backend> Done<DB> {
     }
 }
 
-/// One group: one transaction for `members`, each answered.
-async fn run_group<DB: Backend>(pool: &RwPool<DB>, turn: &mut Turn<DB>, members: Vec<Member<DB>>)
+/// One group: one transaction for `members` and the writes that queue behind them while it
+/// runs (up to the cap; it waits a little for `expected` writes in all), each answered.
+/// Returns how many it took.
+async fn run_group<DB: Backend>(
+    pool: &RwPool<DB>,
+    turn: &mut Turn<DB>,
+    members: Vec<Member<DB>>,
+    expected: usize,
+) -> usize
 where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
 {
@@ -137,6 +148,9 @@ where
         .begin
         .clone()
         .unwrap_or_else(|| SqlStr::from_static("BEGIN"));
+    let max = pool.0.max_group;
+    let mut size = members.len();
+    let mut bytes = members.iter().map(Member::weight).sum::<usize>();
     // Dropped mid-group (the runtime shutting down), the connection goes back to sqlx's pool,
     // whose release hook rolls back the open transaction: nothing half-done is ever kept.
     turn.armed = true;
@@ -152,7 +166,17 @@ where
             alone(turn, waiting.drain(..)).await;
             break 'group;
         }
-        while let Some(member) = waiting.pop_front() {
+        loop {
+            if waiting.is_empty() && size < expected.min(max) {
+                // The callers of the last group are still on their way back.
+                let arrived = linger(pool, 1, Vec::new()).await;
+                size += arrived.len();
+                bytes += arrived.iter().map(Member::weight).sum::<usize>();
+                waiting.extend(arrived);
+            }
+            let Some(member) = waiting.pop_front() else {
+                break;
+            };
             match execute::<DB>(turn.conn(), &member).await {
                 Ok(reply) => done.push(Done { member, reply }),
                 Err(error) => {
@@ -177,6 +201,16 @@ where
                         continue 'group;
                     }
                 }
+            }
+            // Writes that queued while it ran join the group.
+            if size < max {
+                let joined = pool
+                    .0
+                    .writer
+                    .gather(max - size, MAX_GROUP_BYTES.saturating_sub(bytes));
+                size += joined.len();
+                bytes += joined.iter().map(Member::weight).sum::<usize>();
+                waiting.extend(joined);
             }
         }
         match turn.conn().execute(SqlStr::from_static("COMMIT")).await {
@@ -207,6 +241,7 @@ where
             .fetch_add(regroups, std::sync::atomic::Ordering::Relaxed);
     }
     turn.armed = false;
+    size
 }
 
 /// Run each member on its own, in autocommit, and answer it.
