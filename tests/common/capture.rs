@@ -12,10 +12,11 @@ use tracing::span::{Attributes, Id, Record};
 use tracing_subscriber::layer::Context;
 use tracing_subscriber::Layer;
 
-/// Records every `sqlx_rw.statement` span's fields.
+/// Records every `sqlx_rw.statement` span's fields, and every `sqlx_rw.group` span's.
 #[derive(Clone, Default)]
 pub struct Spans {
     pub recorded: Arc<Mutex<HashMap<u64, HashMap<String, String>>>>,
+    pub groups: Arc<Mutex<HashMap<u64, HashMap<String, String>>>>,
 }
 
 struct Fields<'a>(&'a mut HashMap<String, String>);
@@ -32,16 +33,21 @@ impl Visit for Fields<'_> {
 
 impl<S: tracing::Subscriber> Layer<S> for Spans {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
-        if attrs.metadata().name() == "sqlx_rw.statement" {
-            let mut fields = HashMap::new();
-            attrs.record(&mut Fields(&mut fields));
-            self.recorded.lock().unwrap().insert(id.into_u64(), fields);
-        }
+        let map = match attrs.metadata().name() {
+            "sqlx_rw.statement" => &self.recorded,
+            "sqlx_rw.group" => &self.groups,
+            _ => return,
+        };
+        let mut fields = HashMap::new();
+        attrs.record(&mut Fields(&mut fields));
+        map.lock().unwrap().insert(id.into_u64(), fields);
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
-        if let Some(fields) = self.recorded.lock().unwrap().get_mut(&id.into_u64()) {
-            values.record(&mut Fields(fields));
+        for map in [&self.recorded, &self.groups] {
+            if let Some(fields) = map.lock().unwrap().get_mut(&id.into_u64()) {
+                values.record(&mut Fields(fields));
+            }
         }
     }
 }
