@@ -72,18 +72,7 @@ async fn a_full_disk_fails_writes_clearly_and_the_pool_recovers() {
         .execute(&pool)
         .await
         .unwrap();
-    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    // max_page_count acts on the writer, where every write runs: a disk that is full.
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "PRAGMA max_page_count = {}",
-        pages + 4
-    )))
-    .execute(&pool)
-    .await
-    .unwrap();
+    leave_room(&pool, 4).await;
 
     let mut acknowledged = 0;
     let err = loop {
@@ -110,20 +99,7 @@ async fn a_full_disk_fails_writes_clearly_and_the_pool_recovers() {
         .unwrap();
     assert_eq!(rows, acknowledged, "exactly the acknowledged writes exist");
 
-    // The cause is fixed: writes work again.
-    sqlx::query("PRAGMA max_page_count = 1000000")
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("INSERT INTO t VALUES (randomblob(2000))")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(check, "ok");
+    recovers(&pool, "INSERT INTO t VALUES (randomblob(2000))").await;
 }
 
 /// The disk fills while autocommit writes from many tasks run in group commits: each write
@@ -136,17 +112,7 @@ async fn a_disk_that_fills_in_the_middle_of_group_commits_loses_nothing_acknowle
         .execute(&pool)
         .await
         .unwrap();
-    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "PRAGMA max_page_count = {}",
-        pages + 60
-    )))
-    .execute(&pool)
-    .await
-    .unwrap();
+    leave_room(&pool, 60).await;
     let tasks: Vec<_> = (0..32i64)
         .map(|task| {
             let pool = pool.clone();
@@ -189,19 +155,7 @@ async fn a_disk_that_fills_in_the_middle_of_group_commits_loses_nothing_acknowle
     );
     assert!(stats.groups > 0, "the writes ran in groups");
 
-    sqlx::query("PRAGMA max_page_count = 1000000")
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("INSERT INTO t VALUES (-1, randomblob(1500))")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(check, "ok");
+    recovers(&pool, "INSERT INTO t VALUES (-1, randomblob(1500))").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -327,4 +281,34 @@ async fn dropping_the_last_clone_closes_connections_and_leaves_a_clean_wal() {
         .await
         .unwrap();
     assert_eq!(n, 100);
+}
+
+/// A disk with room for `pages` more pages: `max_page_count` acts on the writer, where every
+/// write runs.
+async fn leave_room(pool: &SqliteRwPool, pages: i64) {
+    let used: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA max_page_count = {}",
+        used + pages
+    )))
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// The cause is fixed (room on the disk again): `write` works, and the file is sound.
+async fn recovers(pool: &SqliteRwPool, write: &'static str) {
+    sqlx::query("PRAGMA max_page_count = 1000000")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(write).execute(pool).await.unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
 }

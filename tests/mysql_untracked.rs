@@ -11,19 +11,11 @@ use common::capture::Events;
 use common::my;
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor};
 use sqlx_rw::MySqlRwPoolOptions;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::Layer;
 
 #[tokio::test(flavor = "current_thread")]
 async fn without_gtids_a_writer_reads_on_the_primary_for_the_window() {
     let events = Events::default();
-    let subscriber = tracing_subscriber::registry().with(
-        events
-            .clone()
-            .with_filter(tracing_subscriber::filter::LevelFilter::WARN),
-    );
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let _guard = common::capture::listen(events.clone(), tracing::level_filters::LevelFilter::WARN);
 
     let Some(cluster) = my::shared() else {
         return;

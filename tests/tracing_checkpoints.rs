@@ -4,20 +4,12 @@
 mod common;
 
 use common::capture::Events;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::Layer;
 
 /// The checkpoint manager's give-up (WARN) and truncate (INFO) events, as documented.
 #[tokio::test(flavor = "current_thread")]
 async fn the_checkpoint_manager_reports_each_give_up_and_each_truncate() {
     let events = Events::default();
-    let subscriber = tracing_subscriber::registry().with(
-        events
-            .clone()
-            .with_filter(tracing_subscriber::filter::LevelFilter::INFO),
-    );
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let _guard = common::capture::listen(events.clone(), tracing::level_filters::LevelFilter::INFO);
 
     const HARD: u64 = 1024 * 1024;
     let (dir, pool) = common::file_pool_with(

@@ -7,19 +7,11 @@ mod common;
 use std::collections::HashMap;
 
 use common::capture::Spans;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::Layer;
 
 #[tokio::test(flavor = "current_thread")]
 async fn every_group_commit_runs_in_a_span_with_its_size() {
     let spans = Spans::default();
-    let subscriber = tracing_subscriber::registry().with(
-        spans
-            .clone()
-            .with_filter(tracing_subscriber::filter::LevelFilter::INFO),
-    );
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let _guard = common::capture::listen(spans.clone(), tracing::level_filters::LevelFilter::INFO);
 
     let (_dir, pool) = common::file_pool().await;
     sqlx::query("CREATE TABLE t (x INTEGER)")

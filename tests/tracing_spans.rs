@@ -7,20 +7,11 @@ mod common;
 use std::collections::HashMap;
 
 use common::capture::Spans;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::Layer;
 
 #[tokio::test(flavor = "current_thread")]
 async fn every_statement_runs_in_a_span_with_its_route() {
     let spans = Spans::default();
-    let subscriber = tracing_subscriber::registry().with(
-        spans
-            .clone()
-            .with_filter(tracing_subscriber::filter::LevelFilter::DEBUG),
-    );
-    let _guard = tracing::subscriber::set_default(subscriber);
-    // Callsites hit before this subscriber existed cached "not interested"; ask again.
-    tracing::callsite::rebuild_interest_cache();
+    let _guard = common::capture::listen(spans.clone(), tracing::level_filters::LevelFilter::DEBUG);
 
     let (_dir, pool) = common::file_pool().await;
     sqlx::query("CREATE TABLE t (x INTEGER)")

@@ -38,8 +38,9 @@ use crate::writer::{Fetch, Member, Reply, Turn};
 
 use super::Routed;
 
-/// SQL a group may gather, in bytes, beyond its first statement: past it the group would
-/// hold arguments and text of little benefit, and keep the first callers waiting longer.
+/// SQL a group gathers at most, in bytes (a first statement is taken whatever its size): past
+/// it the group would hold text and arguments for little gain, and keep its first callers
+/// waiting longer.
 pub(crate) const MAX_GROUP_BYTES: usize = 1 << 20;
 
 /// Run `members` (the holder's own write first) in one transaction on `turn`, in a task of
@@ -81,7 +82,7 @@ where
             return;
         }
         expected = size;
-        members = linger(&pool, 2, Vec::new()).await;
+        members = linger(&pool, 2).await;
         match members.len() {
             0 => return,
             1 => {
@@ -95,15 +96,12 @@ where
 }
 
 /// Let other tasks run, and gather the writes that queue behind the holder meanwhile, until
-/// `more` holds `want` of them, a look brings none after some came, or a job other than a
-/// write waits next.
-async fn linger<DB: Backend>(
-    pool: &RwPool<DB>,
-    want: usize,
-    mut more: Vec<Member<DB>>,
-) -> Vec<Member<DB>> {
+/// `want` of them came, [`LINGER_LOOKS`] looks are spent, or a job other than a write waits
+/// next.
+async fn linger<DB: Backend>(pool: &RwPool<DB>, want: usize) -> Vec<Member<DB>> {
     let writer = &pool.0.writer;
-    let mut bytes = more.iter().map(Member::weight).sum::<usize>();
+    let mut more: Vec<Member<DB>> = Vec::new();
+    let mut bytes = 0;
     for _ in 0..LINGER_LOOKS {
         if more.len() >= want || writer.other_job_next() {
             break;
@@ -169,7 +167,7 @@ where
         loop {
             if waiting.is_empty() && size < expected.min(max) {
                 // The callers of the last group are still on their way back.
-                let arrived = linger(pool, 1, Vec::new()).await;
+                let arrived = linger(pool, 1).await;
                 size += arrived.len();
                 bytes += arrived.iter().map(Member::weight).sum::<usize>();
                 waiting.extend(arrived);

@@ -7,7 +7,9 @@
 //!    statements the pool refuses or whose bound arguments do not match stop here
 //!    ([`verdict`](verdict.rs));
 //! 2. **lease**: the connection the verdict and the task's state call for: the task's pinned
-//!    transaction, a reader, or the writer's turn in the queue ([`lease`](lease.rs));
+//!    transaction, a reader, or the writer's turn in the queue ([`lease`](lease.rs)). An
+//!    autocommit write waits in that queue ready to run, and the job holding the writer may
+//!    run it in a group commit ([`group`](group.rs)); it then gets only its outcome;
 //! 3. **attempt**: the caller's SQL and arguments run on that connection, armed so that a
 //!    cancellation leaves nothing open; a write a reader refused runs again on the writer
 //!    (healing), with a copy of the arguments kept for that;
@@ -416,12 +418,15 @@ where
         let mut run = Run::start(pool, parts, recorder, Fetch::Many).await?;
         if let Some(outcome) = run.grouped().await {
             // Answered only once its group committed: nothing left to settle but the run.
-            if let Reply::Many(items) = run.finish(outcome).await? {
-                for item in items {
-                    yield item;
-                }
+            let Reply::Many(items) = run.finish(outcome).await? else {
+                unreachable!("sqlx-rw: a member is fetched as its caller asked");
+            };
+            for item in items {
+                yield item;
             }
-        } else { loop {
+            return;
+        }
+        loop {
             let mut yielded = false;
             let mut failure = None;
             let bound = run.read_timeout();
@@ -461,7 +466,7 @@ where
             }
             run.finish(failure.map_or(Ok(()), Err)).await?;
             break;
-        } }
+        }
     };
     Box::pin(InSpan {
         span,

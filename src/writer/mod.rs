@@ -407,28 +407,23 @@ impl<DB: Backend> Writer<DB> {
                 CHECK_OTHERS
             };
             match tokio::time::timeout(left.min(check), &mut acquire).await {
-                Ok(waited) => {
-                    let waited_for = started.elapsed();
-                    let turn = match waited? {
-                        Waited::Turn(turn, member) => (turn, member),
-                        Waited::Gathered => {
-                            self.handoff.counters.writer_wait.record(waited_for);
-                            return Ok(Ok(Waited::Gathered));
-                        }
-                    };
-                    *lock(&turn.0.handoff.turn_owner) = Some(owner);
-                    let waited = waited_for;
+                Ok(outcome) => {
+                    let waited = started.elapsed();
+                    let outcome = outcome?;
                     self.handoff.counters.writer_wait.record(waited);
-                    if waited >= self.slow_wait {
-                        tracing::warn!(
-                            target: "sqlx_rw",
-                            ?waited,
-                            queued = self.queued(),
-                            "slow wait for the writer: something held it long (a long \
-                             transaction or an acquired writer connection)"
-                        );
+                    if let Waited::Turn(turn, _) = &outcome {
+                        *lock(&turn.handoff.turn_owner) = Some(owner);
+                        if waited >= self.slow_wait {
+                            tracing::warn!(
+                                target: "sqlx_rw",
+                                ?waited,
+                                queued = self.queued(),
+                                "slow wait for the writer: something held it long (a long \
+                                 transaction or an acquired writer connection)"
+                            );
+                        }
                     }
-                    return Ok(Ok(Waited::Turn(turn.0, turn.1)));
+                    return Ok(Ok(outcome));
                 }
                 Err(_) => {
                     if let Some(held) = self.idle_self_hold(owner) {

@@ -8,9 +8,24 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tracing::field::{Field, Visit};
+use tracing::level_filters::LevelFilter;
 use tracing::span::{Attributes, Id, Record};
-use tracing_subscriber::layer::Context;
+use tracing::subscriber::DefaultGuard;
+use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::Layer;
+
+/// Make `layer` this thread's subscriber, at `level` and above, until the guard drops.
+/// Callsites hit before it existed cached "not interested": they are asked again.
+pub fn listen<L>(layer: L, level: LevelFilter) -> DefaultGuard
+where
+    L: Layer<tracing_subscriber::Registry> + Send + Sync + 'static,
+{
+    let guard = tracing::subscriber::set_default(
+        tracing_subscriber::registry().with(layer.with_filter(level)),
+    );
+    tracing::callsite::rebuild_interest_cache();
+    guard
+}
 
 /// Records every `sqlx_rw.statement` span's fields, and every `sqlx_rw.group` span's.
 #[derive(Clone, Default)]
