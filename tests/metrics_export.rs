@@ -130,23 +130,7 @@ async fn stats_are_published_on_their_own_per_pool() {
         }
     }
     // Concurrent autocommit writes: group commits to publish.
-    let writers: Vec<_> = (0..16)
-        .map(|_| {
-            let a = a.clone();
-            tokio::spawn(async move {
-                for x in 0..20 {
-                    sqlx::query("INSERT INTO t VALUES (?)")
-                        .bind(x)
-                        .execute(&a)
-                        .await
-                        .unwrap();
-                }
-            })
-        })
-        .collect();
-    for writer in writers {
-        writer.await.unwrap();
-    }
+    common::insert_concurrently(&a, 16, 20).await;
     let grouped = a.stats();
     assert!(grouped.groups > 0, "the writes ran in groups");
     let values = &capture.0;

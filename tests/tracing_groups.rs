@@ -19,23 +19,7 @@ async fn every_group_commit_runs_in_a_span_with_its_size() {
         .await
         .unwrap();
     // Writes from many tasks queue while the writer is busy: they run in groups.
-    let writers: Vec<_> = (0..16)
-        .map(|_| {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                for x in 0..25 {
-                    sqlx::query("INSERT INTO t VALUES (?)")
-                        .bind(x)
-                        .execute(&pool)
-                        .await
-                        .unwrap();
-                }
-            })
-        })
-        .collect();
-    for writer in writers {
-        writer.await.unwrap();
-    }
+    common::insert_concurrently(&pool, 16, 25).await;
     let stats = pool.stats();
     let groups: Vec<HashMap<String, String>> =
         spans.groups.lock().unwrap().values().cloned().collect();

@@ -56,3 +56,25 @@ impl Rng {
 pub fn rw_kind(err: &sqlx::Error) -> Option<sqlx_rw::RwErrorKind> {
     sqlx_rw::RwPoolError::of(err).map(|e| e.kind())
 }
+
+/// `tasks` tasks each insert `each` rows into `t (x)` through `pool` at once: writes that
+/// queue for the writer while it is busy, so they run in group commits.
+pub async fn insert_concurrently(pool: &SqliteRwPool, tasks: usize, each: i64) {
+    let writers: Vec<_> = (0..tasks)
+        .map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                for x in 0..each {
+                    sqlx::query("INSERT INTO t VALUES (?)")
+                        .bind(x)
+                        .execute(&pool)
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+}
