@@ -322,7 +322,9 @@ impl<DB: Backend> RwPoolOptions<DB> {
     /// transaction, in the turn of the first of them, so they share one commit (with
     /// `synchronous=FULL`, one fsync). Each caller still gets exactly its own outcome: its
     /// result, rowid and rows; only its own error if its statement fails; no answer before the
-    /// group's COMMIT has returned. A write that finds the writer free runs alone, exactly as
+    /// group's COMMIT has returned. The group's `BEGIN` and `COMMIT` go to SQLite in one
+    /// command with its first and last writes, so they cost no round trip of their own (sqlx's
+    /// query log shows them there). A write that finds the writer free runs alone, exactly as
     /// with grouping off. `docs/design.md` ("Group commit") gives the rules.
     ///
     /// ```

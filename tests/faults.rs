@@ -66,6 +66,72 @@ async fn a_lock_held_by_another_process_past_busy_timeout_is_named_as_such() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_that_cannot_begin_fails_each_write_as_it_would_alone() {
+    let options = SqliteRwPoolOptions::new().busy_timeout(Duration::from_millis(100));
+    let (dir, pool) = common::file_pool_with(options).await;
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    // Writes queue behind the held writer, to run as one group once it is free...
+    const N: u64 = 4;
+    let held = pool.acquire().await.unwrap();
+    let writes: Vec<_> = (0..N)
+        .map(|x| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                sqlx::query("INSERT INTO t VALUES (?)")
+                    .bind(x as i64)
+                    .execute(&pool)
+                    .await
+            })
+        })
+        .collect();
+    while pool.stats().writer_queue < N {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    // ...but another process takes the write lock first, past the busy timeout.
+    let mut other = common::plain_connection(&dir, "test.db").await;
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    drop(held);
+    for write in writes {
+        let err = write.await.unwrap().unwrap_err();
+        assert!(err.to_string().contains("database is locked"), "{err}");
+        assert_eq!(
+            common::rw_kind(&err),
+            Some(RwErrorKind::LockedByOtherProcess),
+            "each write fails as it would alone: {err}"
+        );
+    }
+
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    sqlx::query("INSERT INTO t VALUES (9)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let rows: Vec<i64> = sqlx::query_scalar("SELECT x FROM t")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![9],
+        "nothing of the refused group landed; the later write did"
+    );
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.groups, stats.group_statements),
+        (1, N),
+        "they were one group"
+    );
+    assert_eq!(stats.writer_queue, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_fails_writes_clearly_and_the_pool_recovers() {
     let (_dir, pool) = common::file_pool().await;
     sqlx::query("CREATE TABLE t (x BLOB)")

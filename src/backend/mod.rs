@@ -292,6 +292,16 @@ pub trait Backend: Database + Sized {
         false
     }
 
+    /// One command that runs `first`, then `then`, for a driver that runs a string of several
+    /// statements in one round trip: in order, binding the arguments across them, stopping at
+    /// the first error, and returning each statement's own result (sqlx's SQLite driver). A
+    /// group commit then sends its `BEGIN` with its first statement and its `COMMIT` with its
+    /// last. `None` (the default): each is sent on its own.
+    fn chain(first: &str, then: &str) -> Option<SqlStr> {
+        let _ = (first, then);
+        None
+    }
+
     /// `true` (the default) if the database takes one writer at a time (SQLite): the write
     /// side is one connection, and a task that waits for the writer it holds itself is told
     /// so. `false` for a server that takes concurrent writers: however many primary

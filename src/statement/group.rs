@@ -25,11 +25,20 @@
 //!   that is still full fails each with the database's own error.
 //! * **A group that cannot begin** (another process holds the write lock past the busy
 //!   timeout) runs every member alone in the same way.
+//!
+//! Where the driver runs several statements in one command ([`Backend::chain`], SQLite), the
+//! group's `BEGIN` travels with its first member and its `COMMIT` with its last, so a group of
+//! `n` writes costs `n` round trips to the connection, not `n + 2`. Each part's result still
+//! tells what happened: the `BEGIN`'s own result comes first (without it, the `BEGIN` failed
+//! and the member never ran); a member is one statement, so its result marks it done and an
+//! error after it is the `COMMIT`'s; and a `COMMIT` counts as run only if the writer's commit
+//! hook saw it (or, failing that, SQLite says no transaction is open).
 
 use std::collections::VecDeque;
 
+use futures_core::future::BoxFuture;
 use futures_util::{TryFutureExt, TryStreamExt};
-use sqlx::{Error, Executor, SqlStr};
+use sqlx::{Database, Error, Executor, SqlStr};
 use tracing::Instrument;
 
 use crate::backend::Backend;
@@ -132,6 +141,10 @@ impl<DB: Backend> Done<DB> {
 /// One group: one transaction for `members` and the writes that queue behind them while it
 /// runs (up to the cap; it waits a little for `expected` writes in all), each answered.
 /// Returns how many it took.
+///
+/// Where the backend [chains](Backend::chain) statements, the `BEGIN` goes in one command with
+/// the first member and the `COMMIT` with the last (the one nothing waits behind once the
+/// group has its expected size): a group of `n` costs `n` round trips instead of `n + 2`.
 async fn run_group<DB: Backend>(
     pool: &RwPool<DB>,
     turn: &mut Turn<DB>,
@@ -146,6 +159,8 @@ where
         .begin
         .clone()
         .unwrap_or_else(|| SqlStr::from_static("BEGIN"));
+    // Whether the backend chains at all; the answer does not depend on the text.
+    let chains = DB::chain("", "").is_some();
     let max = pool.0.max_group;
     let mut size = members.len();
     let mut bytes = members.iter().map(Member::weight).sum::<usize>();
@@ -156,14 +171,8 @@ where
     let mut done: Vec<Done<DB>> = Vec::new();
     let mut regroups = 0u64;
     'group: loop {
-        if let Err(error) = turn.conn().execute(begin.clone()).await {
-            tracing::debug!(target: "sqlx_rw", %error, "a group could not begin; its members run alone");
-            if broke::<DB>(turn, &error, &mut waiting) {
-                break 'group;
-            }
-            alone(turn, waiting.drain(..)).await;
-            break 'group;
-        }
+        // The transaction is open: its BEGIN ran, alone or with a member.
+        let mut open = false;
         loop {
             if waiting.is_empty() && size < expected.min(max) {
                 // The callers of the last group are still on their way back.
@@ -175,9 +184,39 @@ where
             let Some(member) = waiting.pop_front() else {
                 break;
             };
-            match execute::<DB>(turn.conn(), &member).await {
-                Ok(reply) => done.push(Done { member, reply }),
-                Err(error) => {
+            if !open && !chains {
+                if let Err(error) = turn.conn().execute(begin.clone()).await {
+                    waiting.push_front(member);
+                    cannot_begin(turn, &error, waiting.drain(..)).await;
+                    break 'group;
+                }
+                open = true;
+            }
+            let with = Chain {
+                begin: (!open).then_some(&begin),
+                commit: chains && waiting.is_empty() && size >= expected.min(max),
+            };
+            match run_member(pool, turn.conn(), &member, with).await {
+                Ran::NotBegun(error) => {
+                    waiting.push_front(member);
+                    cannot_begin(turn, &error, waiting.drain(..)).await;
+                    break 'group;
+                }
+                Ran::Open(reply) => {
+                    open = true;
+                    done.push(Done { member, reply });
+                }
+                Ran::Committed(reply) => {
+                    done.push(Done { member, reply });
+                    answer(done.drain(..));
+                    break 'group;
+                }
+                Ran::CommitFailed(reply, error) => {
+                    done.push(Done { member, reply });
+                    commit_failed(turn, &error, done.drain(..)).await;
+                    break 'group;
+                }
+                Ran::Failed(error) => {
                     let broken = DB::connection_broken(&error);
                     let _ = member.reply.send(Err(error));
                     if broken {
@@ -186,8 +225,8 @@ where
                         break 'group;
                     }
                     // The statement alone was undone, or the whole transaction with it.
-                    let open = DB::in_transaction(turn.conn()).await.unwrap_or(false);
-                    if open {
+                    if DB::in_transaction(turn.conn()).await.unwrap_or(false) {
+                        open = true;
                         crate::stats::bump(&pool.0.counters.group_failures);
                     } else {
                         regroups += 1;
@@ -211,22 +250,10 @@ where
                 waiting.extend(joined);
             }
         }
-        match turn.conn().execute(SqlStr::from_static("COMMIT")).await {
-            Ok(_) => {
-                for finished in done.drain(..) {
-                    let _ = finished.member.reply.send(Ok(finished.reply));
-                }
-            }
-            Err(error) => {
-                tracing::debug!(
-                    target: "sqlx_rw",
-                    %error,
-                    "a group's commit failed; its members run again alone"
-                );
-                if DB::in_transaction(turn.conn()).await.unwrap_or(true) {
-                    let _ = DB::rollback(turn.conn()).await;
-                }
-                alone(turn, done.drain(..).map(Done::again)).await;
+        if open {
+            match turn.conn().execute(SqlStr::from_static("COMMIT")).await {
+                Ok(_) => answer(done.drain(..)),
+                Err(error) => commit_failed(turn, &error, done.drain(..)).await,
             }
         }
         break 'group;
@@ -240,6 +267,162 @@ where
     }
     turn.armed = false;
     size
+}
+
+/// The group committed: every member gets its own results.
+fn answer<DB: Backend>(done: impl Iterator<Item = Done<DB>>) {
+    for finished in done {
+        let _ = finished.member.reply.send(Ok(finished.reply));
+    }
+}
+
+/// The group's transaction could not begin (another process holds the write lock past the
+/// busy timeout): every member runs alone, as it would have without grouping, unless the
+/// connection broke.
+async fn cannot_begin<DB: Backend>(
+    turn: &mut Turn<DB>,
+    error: &Error,
+    mut waiting: impl Iterator<Item = Member<DB>>,
+) where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    tracing::debug!(target: "sqlx_rw", %error, "a group could not begin; its members run alone");
+    if DB::connection_broken(error) {
+        turn.discard();
+        fail_all(waiting);
+        return;
+    }
+    alone(turn, &mut waiting).await;
+}
+
+/// The COMMIT failed, so nothing was committed: the transaction is rolled back if still open,
+/// and every member that had succeeded runs again alone (the one that broke a deferred key
+/// then fails at its own commit).
+async fn commit_failed<DB: Backend>(
+    turn: &mut Turn<DB>,
+    error: &Error,
+    done: impl Iterator<Item = Done<DB>>,
+) where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    tracing::debug!(
+        target: "sqlx_rw",
+        %error,
+        "a group's commit failed; its members run again alone"
+    );
+    if DB::in_transaction(turn.conn()).await.unwrap_or(true) {
+        let _ = DB::rollback(turn.conn()).await;
+    }
+    alone(turn, done.map(Done::again)).await;
+}
+
+/// What goes in one command with a member's statement.
+struct Chain<'a> {
+    /// The group's BEGIN, before it.
+    begin: Option<&'a SqlStr>,
+    /// The group's COMMIT, after it.
+    commit: bool,
+}
+
+/// How a member's statement (and what was chained with it) ran.
+enum Ran<DB: Database> {
+    /// The BEGIN before it failed; the statement did not run.
+    NotBegun(Error),
+    /// The statement failed: the database undid it (or the whole transaction).
+    Failed(Error),
+    /// The statement ran; the transaction is open.
+    Open(Reply<DB>),
+    /// The statement ran and the COMMIT after it committed the group.
+    Committed(Reply<DB>),
+    /// The statement ran, but the COMMIT after it failed.
+    CommitFailed(Reply<DB>, Error),
+}
+
+/// Run `member`'s statement on `conn`, with the group's BEGIN and COMMIT around it as `with`
+/// asks, in one command.
+fn run_member<'c, DB: Backend>(
+    pool: &'c RwPool<DB>,
+    conn: &'c mut DB::Connection,
+    member: &Member<DB>,
+    with: Chain<'_>,
+) -> BoxFuture<'c, Ran<DB>>
+where
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+{
+    let (begun, commit) = (with.begin.is_some(), with.commit);
+    if !begun && !commit {
+        let ran = execute::<DB>(conn, member);
+        return Box::pin(async move {
+            match ran.await {
+                Ok(reply) => Ran::Open(reply),
+                Err(error) => Ran::Failed(error),
+            }
+        });
+    }
+    let mut sql = member.sql.clone();
+    if let Some(begin) = with.begin {
+        sql = DB::chain(begin.as_str(), sql.as_str()).unwrap_or(sql);
+    }
+    if commit {
+        sql = DB::chain(sql.as_str(), "COMMIT").unwrap_or(sql);
+    }
+    let routed = Routed {
+        sql,
+        arguments: member.arguments.as_ref().map(DB::clone_arguments),
+        persistent: member.persistent,
+    };
+    let fetch = member.fetch;
+    Box::pin(async move {
+        let commits = || {
+            pool.0
+                .counters
+                .commits
+                .load(std::sync::atomic::Ordering::Relaxed)
+        };
+        let commits_before = commits();
+        let mut items = Vec::new();
+        let failure = {
+            let mut stream = conn.fetch_many(routed);
+            loop {
+                match stream.try_next().await {
+                    Ok(Some(item)) => items.push(item),
+                    Ok(None) => break None,
+                    Err(error) => break Some(error),
+                }
+            }
+        };
+        if begun {
+            // The BEGIN's own result comes first; without it, the BEGIN failed.
+            if items.is_empty() {
+                if let Some(error) = failure {
+                    return Ran::NotBegun(error);
+                }
+            } else {
+                items.remove(0);
+            }
+        }
+        // A member is one statement: once its result came, it ran; what follows is the COMMIT.
+        let finished = items.iter().filter(|item| item.is_left()).count();
+        match failure {
+            Some(error) if finished == 0 || !commit => Ran::Failed(error),
+            Some(error) => Ran::CommitFailed(Reply::of(fetch, items), error),
+            None if !commit => Ran::Open(Reply::of(fetch, items)),
+            None => {
+                // The commit hook on the writer says whether the COMMIT ran; should it not
+                // have (SQL that ended in a way that swallowed it), the database tells.
+                let committed = (finished == 2 && commits() > commits_before)
+                    || !DB::in_transaction(conn).await.unwrap_or(true);
+                if committed {
+                    if let Some(last) = items.iter().rposition(|item| item.is_left()) {
+                        items.remove(last);
+                    }
+                    Ran::Committed(Reply::of(fetch, items))
+                } else {
+                    Ran::Open(Reply::of(fetch, items))
+                }
+            }
+        }
+    })
 }
 
 /// Run each member on its own, in autocommit, and answer it.
@@ -262,20 +445,6 @@ where
         }
         let _ = member.reply.send(outcome);
     }
-}
-
-/// `error` broke the writer's connection: close it, fail every member waiting.
-fn broke<DB: Backend>(
-    turn: &mut Turn<DB>,
-    error: &Error,
-    waiting: &mut VecDeque<Member<DB>>,
-) -> bool {
-    if !DB::connection_broken(error) {
-        return false;
-    }
-    turn.discard();
-    fail_all(waiting.drain(..));
-    true
 }
 
 /// The writer's connection broke under the group: nothing it had not committed was kept.

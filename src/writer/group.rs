@@ -34,6 +34,16 @@ pub(crate) enum Reply<DB: Database> {
     Optional(Option<DB::Row>),
 }
 
+impl<DB: Database> Reply<DB> {
+    /// The reply `fetch` asks for, from everything the statement produced.
+    pub(crate) fn of(fetch: Fetch, items: Vec<Either<DB::QueryResult, DB::Row>>) -> Self {
+        match fetch {
+            Fetch::Many => Reply::Many(items),
+            Fetch::Optional => Reply::Optional(items.into_iter().find_map(Either::right)),
+        }
+    }
+}
+
 /// One autocommit write waiting for the writer, ready to be run by whoever holds it.
 pub(crate) struct Member<DB: Backend> {
     pub(crate) sql: SqlStr,

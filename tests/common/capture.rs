@@ -86,3 +86,40 @@ impl<S: tracing::Subscriber> Layer<S> for Events {
         }
     }
 }
+
+/// Records the SQL of every command sqlx logs (`sqlx::query` events, one per command sent to a
+/// connection: for SQLite, one per round trip to its worker thread, which logs it).
+#[derive(Clone, Default)]
+pub struct Queries {
+    pub recorded: Arc<Mutex<Vec<String>>>,
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Queries {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() == "sqlx::query" {
+            let mut fields = HashMap::new();
+            event.record(&mut Fields(&mut fields));
+            // The summary is the SQL itself when short; otherwise the statement field has it.
+            let statement = fields.remove("db.statement").unwrap_or_default();
+            let sql = if statement.trim().is_empty() {
+                fields.remove("summary").unwrap_or_default()
+            } else {
+                statement
+            };
+            self.recorded.lock().unwrap().push(sql.trim().to_owned());
+        }
+    }
+}
+
+/// Make `layer` the subscriber of every thread (sqlx's SQLite driver logs from the worker
+/// thread of each connection), at `level` and above. Once per test binary.
+pub fn listen_everywhere<L>(layer: L, level: LevelFilter)
+where
+    L: Layer<tracing_subscriber::Registry> + Send + Sync + 'static,
+{
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::registry().with(layer.with_filter(level)),
+    )
+    .expect("one global subscriber per test binary");
+    tracing::callsite::rebuild_interest_cache();
+}

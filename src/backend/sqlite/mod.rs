@@ -7,7 +7,7 @@ use futures_core::future::BoxFuture;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous,
 };
-use sqlx::{Connection, Error, SqlStr, Sqlite};
+use sqlx::{AssertSqlSafe, Connection, Error, SqlSafeStr, SqlStr, Sqlite};
 
 use crate::activity::Activity;
 use crate::backend::{Backend, ErrorClass, WriterGuard};
@@ -184,6 +184,11 @@ impl Backend for Sqlite {
 
     fn groups_commits() -> bool {
         true
+    }
+
+    fn chain(first: &str, then: &str) -> Option<SqlStr> {
+        // The line break ends a `--` comment that `first` may close with; the `;` ends `first`.
+        Some(AssertSqlSafe(format!("{first}\n;{then}")).into_sql_str())
     }
 
     fn in_transaction(conn: &mut SqliteConnection) -> BoxFuture<'_, Result<bool, Error>> {
