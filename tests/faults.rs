@@ -76,21 +76,20 @@ async fn a_group_that_cannot_begin_fails_each_write_as_it_would_alone() {
 
     // Writes queue behind the held writer, to run as one group once it is free...
     const N: u64 = 4;
-    let held = pool.acquire().await.unwrap();
-    let writes: Vec<_> = (0..N)
-        .map(|x| {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                sqlx::query("INSERT INTO t VALUES (?)")
-                    .bind(x as i64)
-                    .execute(&pool)
-                    .await
+    let (held, writes) = common::queue_behind_writer(&pool, N, || {
+        (0..N)
+            .map(|x| {
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    sqlx::query("INSERT INTO t VALUES (?)")
+                        .bind(x as i64)
+                        .execute(&pool)
+                        .await
+                })
             })
-        })
-        .collect();
-    while pool.stats().writer_queue < N {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+            .collect::<Vec<_>>()
+    })
+    .await;
     // ...but another process takes the write lock first, past the busy timeout.
     let mut other = common::plain_connection(&dir, "test.db").await;
     sqlx::query("BEGIN IMMEDIATE")

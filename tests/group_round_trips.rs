@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::capture::Queries;
 use tracing::level_filters::LevelFilter;
 
@@ -22,27 +20,22 @@ async fn a_group_of_n_writes_costs_n_round_trips() {
 
     // Hold the writer while the writes queue behind it, so that they form one group.
     const N: i64 = 6;
-    let held = pool.acquire().await.unwrap();
-    let writes: Vec<_> = (0..N)
-        .map(|i| {
-            let pool = pool.clone();
-            tokio::spawn(async move {
-                sqlx::query("INSERT INTO chained (id, v) VALUES (?, ?) RETURNING id")
-                    .bind(i)
-                    .bind(i * 10)
-                    .fetch_one(&pool)
-                    .await
-                    .map(|row| sqlx::Row::get::<i64, _>(&row, 0))
+    let (held, writes) = common::queue_behind_writer(&pool, N as u64, || {
+        (0..N)
+            .map(|i| {
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    sqlx::query("INSERT INTO chained (id, v) VALUES (?, ?) RETURNING id")
+                        .bind(i)
+                        .bind(i * 10)
+                        .fetch_one(&pool)
+                        .await
+                        .map(|row| sqlx::Row::get::<i64, _>(&row, 0))
+                })
             })
-        })
-        .collect();
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while pool.stats().writer_queue < N as u64 {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+            .collect::<Vec<_>>()
     })
-    .await
-    .expect("the writes queue behind the held writer");
+    .await;
     queries.recorded.lock().unwrap().clear();
     drop(held);
 

@@ -78,3 +78,23 @@ pub async fn insert_concurrently(pool: &SqliteRwPool, tasks: usize, each: i64) {
         writer.await.unwrap();
     }
 }
+
+/// Hold the writer (`acquire()` hands it out), start writes with `start`, and return once
+/// `count` of them wait in its queue, with the held connection: dropped, it lets the first
+/// writer in, which takes the others into its group.
+pub async fn queue_behind_writer<T>(
+    pool: &SqliteRwPool,
+    count: u64,
+    start: impl FnOnce() -> T,
+) -> (sqlx::pool::PoolConnection<sqlx::Sqlite>, T) {
+    let held = pool.acquire().await.expect("the writer");
+    let started = start();
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while pool.stats().writer_queue < count {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+    })
+    .await
+    .expect("the writes queue behind the held writer");
+    (held, started)
+}
