@@ -73,11 +73,15 @@ async fn sixteen_tasks_of_select_for_update_in_raw_transactions_lose_no_update()
     for task in tasks {
         task.await.unwrap();
     }
+    // Read on the primary: the writes were other tasks', so a read from this one would not
+    // wait for a replica to replay them (one CI run read 3,195 of 3,200 from a replica).
+    let mut tx = pool.begin().await.unwrap();
     let counts: Vec<i64> =
         sqlx::query_scalar(AssertSqlSafe(format!("SELECT n FROM {table} ORDER BY id")))
-            .fetch_all(&pool)
+            .fetch_all(&mut *tx)
             .await
             .unwrap();
+    tx.commit().await.unwrap();
     assert_eq!(counts, vec![TASKS * ROUNDS, TASKS * ROUNDS]);
     pool.close().await;
 }
