@@ -21,7 +21,11 @@ async fn pool(consistency: ReadConsistency) -> Option<(pg::Cluster, PgRwPool)> {
         .replicas
         .iter()
         .fold(PgRwPoolOptions::new(), |o, url| o.replica(url))
-        .read_consistency(consistency);
+        .read_consistency(consistency)
+        // These tests assert where reads ran: a read that must see a write waits for a
+        // standby to replay it, not the default 20 ms after which it runs on the primary (a
+        // loaded CI machine replays slower than that now and then).
+        .replica_wait(std::time::Duration::from_secs(2));
     let pool = options
         .connect(&cluster.primary)
         .await

@@ -31,6 +31,9 @@ async fn on_postgres_reads_run_on_replicas_and_writes_on_the_primary() {
     let pool = replicas
         .into_iter()
         .fold(sqlx_rw::PgRwPoolOptions::new(), |o, r| o.replica_with(r))
+        // The test asserts that the token reads ran on replicas: they wait for a standby to
+        // replay the writes, not the default 20 ms after which they run on the primary.
+        .replica_wait(std::time::Duration::from_secs(2))
         .connect_with(primary)
         .await
         .unwrap();
