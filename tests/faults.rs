@@ -11,14 +11,20 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::Connection;
 use sqlx_rw::{RwErrorKind, SqliteRwPool, SqliteRwPoolOptions};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lock_held_by_another_process_past_busy_timeout_is_named_as_such() {
+/// A pool whose writer waits only 100 ms for a lock another process holds, with a table `t`.
+async fn short_busy_pool() -> (tempfile::TempDir, SqliteRwPool) {
     let options = SqliteRwPoolOptions::new().busy_timeout(Duration::from_millis(100));
     let (dir, pool) = common::file_pool_with(options).await;
     sqlx::query("CREATE TABLE t (x INTEGER)")
         .execute(&pool)
         .await
         .unwrap();
+    (dir, pool)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_held_by_another_process_past_busy_timeout_is_named_as_such() {
+    let (dir, pool) = short_busy_pool().await;
 
     // Another process: a plain connection holding the write lock.
     let mut other = common::plain_connection(&dir, "test.db").await;
@@ -67,12 +73,7 @@ async fn a_lock_held_by_another_process_past_busy_timeout_is_named_as_such() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_that_cannot_begin_fails_each_write_as_it_would_alone() {
-    let options = SqliteRwPoolOptions::new().busy_timeout(Duration::from_millis(100));
-    let (dir, pool) = common::file_pool_with(options).await;
-    sqlx::query("CREATE TABLE t (x INTEGER)")
-        .execute(&pool)
-        .await
-        .unwrap();
+    let (dir, pool) = short_busy_pool().await;
 
     // Writes queue behind the held writer, to run as one group once it is free...
     const N: u64 = 4;
